@@ -1,6 +1,7 @@
 /* Lockstep: bounded wire-format walk. See include/lockstep_wire.h. Hand-written, not generated. */
 #include "include/lockstep_wire.h"
 #include <stdio.h>
+#include "include/onnx.pb-c.h"
 
 static int read_varint(const uint8_t *p, size_t avail, uint64_t *out, size_t *used) {
     uint64_t value = 0;
@@ -91,3 +92,6 @@ int lockstep_wire_check(const uint8_t *data, size_t length,
     if (data == NULL) { snprintf(reason, reason_capacity, "no data"); return 2; }
     return walk(data, 0, length, descriptor, 0, max_depth, reason, reason_capacity);
 }
+
+const ProtobufCMessageDescriptor *lockstep_onnx_model_descriptor(void) { return &onnx__model_proto__descriptor; }
+const ProtobufCMessageDescriptor *lockstep_onnx_tensor_descriptor(void) { return &onnx__tensor_proto__descriptor; }

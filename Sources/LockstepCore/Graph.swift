@@ -222,6 +222,11 @@ public struct QuantizationAnnotation: Sendable, Hashable {
     public var tensorName: String
     /// e.g. `SCALE_TENSOR` → name of the scale initializer.
     public var parameters: [MetadataEntry]
+
+    public init(tensorName: String, parameters: [MetadataEntry]) {
+        self.tensorName = tensorName
+        self.parameters = parameters
+    }
 }
 
 /// A graph: nodes in file order, typed inputs/outputs, constants. Subgraphs are graphs too.

@@ -1,43 +1,3 @@
-/// One dimension of a declared (value-info) shape.
-public enum Dimension: Hashable, Sendable, Codable, CustomStringConvertible {
-    /// A fixed size.
-    case fixed(Int)
-    /// A named, symbolic size such as `batch` or `N`.
-    case symbolic(String)
-    /// A dimension the file leaves open without a name.
-    case unknown
-
-    public var description: String {
-        switch self {
-        case .fixed(let n): return String(n)
-        case .symbolic(let name): return name
-        case .unknown: return "?"
-        }
-    }
-
-    public var fixedValue: Int? {
-        if case .fixed(let n) = self { return n }
-        return nil
-    }
-
-    // Codable as a JSON scalar: an integer, a string for a symbolic name, or null.
-    public init(from decoder: Decoder) throws {
-        let c = try decoder.singleValueContainer()
-        if c.decodeNil() { self = .unknown }
-        else if let n = try? c.decode(Int.self) { self = .fixed(n) }
-        else { self = .symbolic(try c.decode(String.self)) }
-    }
-
-    public func encode(to encoder: Encoder) throws {
-        var c = encoder.singleValueContainer()
-        switch self {
-        case .fixed(let n): try c.encode(n)
-        case .symbolic(let s): try c.encode(s)
-        case .unknown: try c.encodeNil()
-        }
-    }
-}
-
 /// A declared shape, possibly with symbolic or unknown dimensions. `nil` rank (see
 /// `ValueType`) means the file declares no shape at all.
 public struct Shape: Hashable, Sendable, Codable, CustomStringConvertible, ExpressibleByArrayLiteral {
@@ -92,5 +52,47 @@ public struct Shape: Hashable, Sendable, Codable, CustomStringConvertible, Expre
             count = p
         }
         return count
+    }
+}
+
+extension Shape {
+    /// One dimension of a declared (value-info) shape.
+    public enum Dimension: Hashable, Sendable, Codable, CustomStringConvertible {
+        /// A fixed size.
+        case fixed(Int)
+        /// A named, symbolic size such as `batch` or `N`.
+        case symbolic(String)
+        /// A dimension the file leaves open without a name.
+        case unknown
+
+        public var description: String {
+            switch self {
+            case .fixed(let n): return String(n)
+            case .symbolic(let name): return name
+            case .unknown: return "?"
+            }
+        }
+
+        public var fixedValue: Int? {
+            if case .fixed(let n) = self { return n }
+            return nil
+        }
+
+        // Codable as a JSON scalar: an integer, a string for a symbolic name, or null.
+        public init(from decoder: Decoder) throws {
+            let c = try decoder.singleValueContainer()
+            if c.decodeNil() { self = .unknown }
+            else if let n = try? c.decode(Int.self) { self = .fixed(n) }
+            else { self = .symbolic(try c.decode(String.self)) }
+        }
+
+        public func encode(to encoder: Encoder) throws {
+            var c = encoder.singleValueContainer()
+            switch self {
+            case .fixed(let n): try c.encode(n)
+            case .symbolic(let s): try c.encode(s)
+            case .unknown: try c.encodeNil()
+            }
+        }
     }
 }

@@ -1,1 +1,1 @@
-print("todo")
+LockstepCommand.main()

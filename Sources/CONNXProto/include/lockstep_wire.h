@@ -22,6 +22,10 @@ int lockstep_wire_check(const uint8_t *data, size_t length,
                         const ProtobufCMessageDescriptor *descriptor,
                         int max_depth, char *reason, size_t reason_capacity);
 
+/* Descriptors of the top-level messages Lockstep unpacks (stable pointers for Swift). */
+const ProtobufCMessageDescriptor *lockstep_onnx_model_descriptor(void);
+const ProtobufCMessageDescriptor *lockstep_onnx_tensor_descriptor(void);
+
 #ifdef __cplusplus
 }
 #endif
