@@ -47,6 +47,8 @@ let package = Package(
             name: "lockstep-bench",
             dependencies: ["LockstepKit"]
         ),
+        // Test helpers shared by the test targets (snapshots, repository paths).
+        .target(name: "LockstepTestSupport", path: "Tests/LockstepTestSupport"),
         .testTarget(name: "LockstepCoreTests", dependencies: ["LockstepCore"]),
         .testTarget(
             name: "TensorIOTests",
@@ -55,15 +57,22 @@ let package = Package(
         ),
         .testTarget(
             name: "ONNXFormatTests",
-            dependencies: ["ONNXFormat", "LockstepCore", "TensorIO"],
+            dependencies: ["ONNXFormat", "LockstepCore", "TensorIO", "LockstepTestSupport"],
             // Read from the source tree (#filePath): SwiftPM's resource copy would follow the
             // symlink fixture that must stay a symlink.
             exclude: ["Fixtures"]
         ),
         .testTarget(
             name: "LockstepKitTests",
-            dependencies: ["LockstepKit"],
-            resources: [.copy("Snapshots")]
+            dependencies: ["LockstepKit", "LockstepTestSupport"],
+            // Snapshots are read from (and re-recorded into) the source tree via #filePath.
+            exclude: ["Snapshots"]
+        ),
+        // Runs the built `lockstep` binary: exit codes, stderr lines, --help snapshots.
+        .testTarget(
+            name: "LockstepCLITests",
+            dependencies: ["lockstep", "LockstepTestSupport"],
+            exclude: ["Snapshots"]
         ),
     ]
 )

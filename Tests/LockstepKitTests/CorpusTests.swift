@@ -1,6 +1,7 @@
 import Foundation
 import LockstepCore
 import TensorIO
+import LockstepTestSupport
 import XCTest
 
 @testable import LockstepKit

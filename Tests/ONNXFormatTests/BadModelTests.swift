@@ -1,18 +1,9 @@
 import Foundation
 import LockstepCore
+import LockstepTestSupport
 import XCTest
 
 @testable import ONNXFormat
-
-/// Repository paths for tests that read committed files.
-enum Repo {
-    static let root: String = {
-        var url = URL(fileURLWithPath: #filePath)
-        for _ in 0..<3 { url.deleteLastPathComponent() }
-        return url.path
-    }()
-    static func path(_ relative: String) -> String { root + "/" + relative }
-}
 
 /// Every hostile file made by scripts/make-bad-models.py is refused with one clear message.
 final class BadModelTests: XCTestCase {

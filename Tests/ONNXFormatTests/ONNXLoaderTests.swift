@@ -1,5 +1,6 @@
 import Foundation
 import LockstepCore
+import LockstepTestSupport
 import XCTest
 
 @testable import ONNXFormat

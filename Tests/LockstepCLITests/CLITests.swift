@@ -1,0 +1,92 @@
+import Foundation
+import LockstepTestSupport
+import XCTest
+
+/// Runs the built `lockstep` executable as a user would.
+final class CLITests: XCTestCase {
+    struct Result {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    static var binary: URL {
+        #if os(macOS)
+        for bundle in Bundle.allBundles where bundle.bundlePath.hasSuffix(".xctest") {
+            return bundle.bundleURL.deletingLastPathComponent().appendingPathComponent("lockstep")
+        }
+        fatalError("no xctest bundle")
+        #else
+        return Bundle.main.bundleURL.appendingPathComponent("lockstep")
+        #endif
+    }
+
+    func run(_ arguments: [String]) throws -> Result {
+        let process = Process()
+        process.executableURL = Self.binary
+        process.arguments = arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: Repo.root)
+        var environment = ProcessInfo.processInfo.environment
+        environment["COLUMNS"] = "100"
+        process.environment = environment
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Result(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+                      stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    func testInspectPrintsTextAndJSON() throws {
+        let text = try run(["inspect", "examples/models/tiny_cnn.onnx"])
+        XCTAssertEqual(text.status, 0, text.stderr)
+        XCTAssertTrue(text.stdout.hasPrefix("examples/models/tiny_cnn.onnx\n"))
+        XCTAssertTrue(text.stdout.contains("image  float32 [batch, 3, 32, 32]"), text.stdout)
+        let json = try run(["inspect", "--json", "examples/models/tiny_cnn.onnx"])
+        XCTAssertEqual(json.status, 0, json.stderr)
+        let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        XCTAssertEqual(object["nodeCount"] as? Int, 9)
+        XCTAssertEqual((object["opHistogram"] as? [String: Int])?["Conv"], 2)
+    }
+
+    func testBadInputsExitTwoWithOneErrorLine() throws {
+        let cases: [(args: [String], expected: String)] = [
+            (["inspect", "does/not/exist.onnx"], "lockstep: error: does/not/exist.onnx: no such file\n"),
+            (["inspect", "Tests/ONNXFormatTests/Fixtures/bad/truncated.onnx"], "lockstep: error: Tests/ONNXFormatTests/Fixtures/bad/truncated.onnx: not a valid ONNX model (truncated)"),
+            (["inspect", "Tests/ONNXFormatTests/Fixtures/bad/deep_nesting.onnx"], "too deeply nested"),
+            (["inspect", "Tests/ONNXFormatTests/Fixtures/bad/external_escape.onnx"], "leaves the model's folder"),
+            (["inspect", "Tests/ONNXFormatTests/Fixtures/bad/empty.onnx"], "empty file"),
+        ]
+        for (args, expected) in cases {
+            let result = try run(args)
+            XCTAssertEqual(result.status, 2, "\(args): \(result.stderr)")
+            XCTAssertTrue(result.stderr.contains(expected), "\(args): \(result.stderr)")
+            XCTAssertTrue(result.stderr.hasPrefix("lockstep: error: "), result.stderr)
+            XCTAssertEqual(result.stderr.filter { $0 == "\n" }.count, 1, "one line: \(result.stderr)")
+            XCTAssertEqual(result.stdout, "")
+        }
+    }
+
+    func testUsageErrorsExitTwo() throws {
+        let missing = try run(["inspect"])
+        XCTAssertEqual(missing.status, 2)
+        XCTAssertTrue(missing.stderr.contains("Missing expected argument"), missing.stderr)
+        let unknown = try run(["inspekt", "x"])
+        XCTAssertEqual(unknown.status, 2)
+    }
+
+    func testHelpSnapshots() throws {
+        let root = try run(["--help"])
+        XCTAssertEqual(root.status, 0)
+        assertSnapshot(root.stdout, named: "help.txt")
+        let inspect = try run(["inspect", "--help"])
+        XCTAssertEqual(inspect.status, 0)
+        assertSnapshot(inspect.stdout, named: "help-inspect.txt")
+        let version = try run(["--version"])
+        XCTAssertEqual(version.status, 0)
+        XCTAssertEqual(version.stdout, "0.1.0\n")
+    }
+}
