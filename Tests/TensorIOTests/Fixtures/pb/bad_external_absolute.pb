@@ -1,0 +1,3 @@
+Btj
+location/etc/hostnamej
+length16p

@@ -1,0 +1,2 @@
+Btj"
+locationbad_external_short.binp

@@ -1,0 +1,4 @@
+Btj"
+locationbad_external_short.binj
+offset0j
+length16p

@@ -1,0 +1,3 @@
+Btj
+locationexternal_shared.binj
+offset-4p

@@ -1,0 +1,3 @@
+Btj
+offset0j
+length16p

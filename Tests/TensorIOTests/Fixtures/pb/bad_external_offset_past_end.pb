@@ -1,0 +1,4 @@
+Btj"
+locationbad_external_short.binj
+offset100j
+length16p

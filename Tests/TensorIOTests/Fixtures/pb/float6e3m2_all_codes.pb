@@ -1,0 +1,1 @@
+@Bfloat6e3m2_all_codesJ0@ DaH¢,Lã<P$MTe]X¦m\ç}`(Ždižhª®lë¾p,Ïtmßx®ï|ïÿ
