@@ -45,7 +45,7 @@ let package = Package(
         // Parse-speed benchmark driver (docs/benchmarks.md); not part of the test suite.
         .executableTarget(
             name: "lockstep-bench",
-            dependencies: ["LockstepKit"]
+            dependencies: ["LockstepKit", "TensorIO", "LockstepCore", "CONNXProto"]
         ),
         // Test helpers shared by the test targets (snapshots, repository paths).
         .target(name: "LockstepTestSupport", path: "Tests/LockstepTestSupport"),

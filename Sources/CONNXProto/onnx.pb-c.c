@@ -1830,7 +1830,7 @@ const ProtobufCMessageDescriptor onnx__tensor_proto__segment__descriptor =
   (ProtobufCMessageInit) onnx__tensor_proto__segment__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor onnx__tensor_proto__field_descriptors[15] =
+static const ProtobufCFieldDescriptor onnx__tensor_proto__field_descriptors[16] =
 {
   {
     "dims",
@@ -2012,6 +2012,18 @@ static const ProtobufCFieldDescriptor onnx__tensor_proto__field_descriptors[15] 
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "lockstep_raw_data_ref",
+    536870001,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_FIXED64,
+    offsetof(Onnx__TensorProto, has_lockstep_raw_data_ref),
+    offsetof(Onnx__TensorProto, lockstep_raw_data_ref),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned onnx__tensor_proto__field_indices_by_name[] = {
   13,   /* field[13] = data_location */
@@ -2023,6 +2035,7 @@ static const unsigned onnx__tensor_proto__field_indices_by_name[] = {
   3,   /* field[3] = float_data */
   4,   /* field[4] = int32_data */
   6,   /* field[6] = int64_data */
+  15,   /* field[15] = lockstep_raw_data_ref */
   14,   /* field[14] = metadata_props */
   7,   /* field[7] = name */
   8,   /* field[8] = raw_data */
@@ -2030,11 +2043,12 @@ static const unsigned onnx__tensor_proto__field_indices_by_name[] = {
   5,   /* field[5] = string_data */
   10,   /* field[10] = uint64_data */
 };
-static const ProtobufCIntRange onnx__tensor_proto__number_ranges[2 + 1] =
+static const ProtobufCIntRange onnx__tensor_proto__number_ranges[3 + 1] =
 {
   { 1, 0 },
   { 16, 14 },
-  { 0, 15 }
+  { 536870001, 15 },
+  { 0, 16 }
 };
 const ProtobufCMessageDescriptor onnx__tensor_proto__descriptor =
 {
@@ -2044,10 +2058,10 @@ const ProtobufCMessageDescriptor onnx__tensor_proto__descriptor =
   "Onnx__TensorProto",
   "onnx",
   sizeof(Onnx__TensorProto),
-  15,
+  16,
   onnx__tensor_proto__field_descriptors,
   onnx__tensor_proto__field_indices_by_name,
-  2,  onnx__tensor_proto__number_ranges,
+  3,  onnx__tensor_proto__number_ranges,
   (ProtobufCMessageInit) onnx__tensor_proto__init,
   NULL,NULL,NULL    /* reserved[123] */
 };

@@ -23,8 +23,7 @@ struct Converter {
         initializers.reserveCapacity(p.n_initializer)
         for i in 0..<p.n_initializer {
             guard let t = p.initializer[i] else { continue }
-            let tname = TensorProtoDecoder.name(t)
-            let decoded = try decoder.decode(t, context: "initializer '\(tname)'\(where_(graphPath))")
+            let decoded = try decoder.decode(t, context: "initializer '\(TensorProtoDecoder.name(t))'\(where_(graphPath))")
             initializers.append(Initializer(name: decoded.name, tensor: decoded.tensor, isExternal: decoded.isExternal))
         }
         var sparse: [SparseTensor] = []
@@ -67,12 +66,12 @@ struct Converter {
             throw fail("node \(index)\(name.isEmpty ? "" : " '\(name)'")\(where_(graphPath)): op_type is empty")
         }
         let domain = ONNXLoader.normalizedDomain(cString(p.domain))
-        let label = name.isEmpty ? "\(opType)_\(index)" : name
+        var label: String { name.isEmpty ? "\(opType)_\(index)" : name }
         var attributes: [Attribute] = []
         attributes.reserveCapacity(p.n_attribute)
         for i in 0..<p.n_attribute {
             guard let a = p.attribute[i] else { continue }
-            attributes.append(try attribute(a, owner: "node '\(label)' (\(opType))", graphPath: graphPath + [label], opsets: opsets))
+            attributes.append(try attribute(a, owner: "node '\(label)' (\(opType))", graphPath: graphPath, node: label, opsets: opsets))
         }
         return Node(
             name: name,
@@ -86,10 +85,13 @@ struct Converter {
 
     // MARK: Attributes
 
-    func attribute(_ a: UnsafeMutablePointer<Onnx__AttributeProto>, owner: String, graphPath: [String], opsets: [String: Int]) throws -> Attribute {
+    /// `graphPath` + `node` locate subgraphs held by the attribute (`node` nil inside function bodies).
+    func attribute(_ a: UnsafeMutablePointer<Onnx__AttributeProto>, owner: @autoclosure () -> String, graphPath: [String],
+                   node: @autoclosure () -> String?, opsets: [String: Int]) throws -> Attribute {
         let p = a.pointee
         let name = cString(p.name)
-        let context = "\(owner): attribute '\(name)'"
+        var context: String { "\(owner()): attribute '\(name)'" }
+        var subgraphPath: [String] { graphPath + (node().map { [$0] } ?? []) }
         if let ref = p.ref_attr_name, ref.pointee != 0 {
             return Attribute(name: name, value: .reference(String(cString: ref)), docString: cString(p.doc_string))
         }
@@ -105,7 +107,7 @@ struct Converter {
             value = .tensor(try decoder.decode(t, context: context).tensor)
         case 5:
             guard let g = p.g else { throw fail("\(context): GRAPH attribute has no graph") }
-            value = .graph(try graph(g, path: graphPath + [name], opsets: opsets))
+            value = .graph(try graph(g, path: subgraphPath + [name], opsets: opsets))
         case 6: value = .floats(p.n_floats == 0 ? [] : Array(UnsafeBufferPointer(start: p.floats, count: p.n_floats)))
         case 7: value = .ints(p.n_ints == 0 ? [] : Array(UnsafeBufferPointer(start: p.ints, count: p.n_ints)))
         case 8: value = .strings((0..<p.n_strings).map { bytes(p.strings[$0]) })
@@ -115,7 +117,7 @@ struct Converter {
             var gs: [Graph] = []
             for i in 0..<p.n_graphs {
                 guard let g = p.graphs[i] else { continue }
-                gs.append(try graph(g, path: graphPath + ["\(name)[\(i)]"], opsets: opsets))
+                gs.append(try graph(g, path: subgraphPath + ["\(name)[\(i)]"], opsets: opsets))
             }
             value = .graphs(gs)
         case 11:
@@ -153,14 +155,14 @@ struct Converter {
         return 0
     }
 
-    func sparseTensor(_ s: UnsafeMutablePointer<Onnx__SparseTensorProto>, context: String) throws -> SparseTensor {
+    func sparseTensor(_ s: UnsafeMutablePointer<Onnx__SparseTensorProto>, context: @autoclosure () -> String) throws -> SparseTensor {
         let p = s.pointee
-        guard let values = p.values, let indices = p.indices else { throw fail("\(context): sparse tensor lacks values or indices") }
-        let v = try decoder.decode(values, context: context)
-        let ix = try decoder.decode(indices, context: context)
+        guard let values = p.values, let indices = p.indices else { throw fail("\(context()): sparse tensor lacks values or indices") }
+        let v = try decoder.decode(values, context: context())
+        let ix = try decoder.decode(indices, context: context())
         var dims: [Int] = []
         for i in 0..<p.n_dims {
-            guard p.dims[i] >= 0 else { throw fail("\(context): negative sparse dimension \(p.dims[i])") }
+            guard p.dims[i] >= 0 else { throw fail("\(context()): negative sparse dimension \(p.dims[i])") }
             dims.append(Int(p.dims[i]))
         }
         return SparseTensor(name: v.name, denseShape: dims, values: v.tensor, indices: ix.tensor)
@@ -244,7 +246,7 @@ struct Converter {
         var defaults: [Attribute] = []
         for i in 0..<p.n_attribute_proto {
             guard let a = p.attribute_proto[i] else { continue }
-            defaults.append(try attribute(a, owner: graphPath[0], graphPath: graphPath, opsets: fopsets))
+            defaults.append(try attribute(a, owner: graphPath[0], graphPath: graphPath, node: nil, opsets: fopsets))
         }
         return Function(
             name: name, domain: domain, overload: cString(p.overload),

@@ -19,19 +19,26 @@ public enum ONNXLoader {
             throw ONNXError.invalidModel(path: path, reason: Self.stripPath(error.localizedDescription, path))
         }
         let directory = (path as NSString).deletingLastPathComponent
-        return try load(bytes: file.bytes, path: path, externalDataDirectory: directory.isEmpty ? "." : directory)
+        return try load(bytes: file.bytes, path: path, externalDataDirectory: directory.isEmpty ? "." : directory, source: file)
     }
 
     /// Loads a model from memory. `path` names it in errors; external data is looked up in
     /// `externalDataDirectory` (nil refuses external data).
     public static func load(bytes: UnsafeRawBufferPointer, path: String, externalDataDirectory: String?) throws -> Model {
+        try load(bytes: bytes, path: path, externalDataDirectory: externalDataDirectory, source: nil)
+    }
+
+    /// `source`, when given, is the mapped file `bytes` belongs to: large weights are then
+    /// viewed in it rather than copied.
+    static func load(bytes: UnsafeRawBufferPointer, path: String, externalDataDirectory: String?, source: MappedFile?) throws -> Model {
         guard bytes.count > 0 else { throw ONNXError.invalidModel(path: path, reason: "empty file (0 bytes), not an ONNX model") }
         if let other = FormatSniffer.nonONNXFormat(bytes) {
             throw ONNXError.invalidModel(path: path, reason: "not an ONNX model: looks like \(other)")
         }
         let unpacked: UnpackedMessage
         do {
-            unpacked = try UnpackedMessage.unpack(bytes, descriptor: lockstep_onnx_model_descriptor(), path: path, what: "ONNX model")
+            unpacked = try UnpackedMessage.unpack(bytes, descriptor: lockstep_onnx_model_descriptor(), path: path, what: "ONNX model",
+                                                 source: source)
         } catch let error as TensorIOError {
             throw ONNXError.invalidModel(path: path, reason: Self.stripPath(error.localizedDescription, path))
         }
@@ -59,7 +66,7 @@ public enum ONNXLoader {
 
         let converter = Converter(
             path: path, opsets: opsets,
-            decoder: TensorProtoDecoder(path: path, owner: unpacked,
+            decoder: TensorProtoDecoder(path: path, message: unpacked,
                                         external: externalDataDirectory.map { ExternalDataResolver(directory: $0, referrer: path) }))
         do {
             let graph = try converter.graph(graphProto, path: [], opsets: opsets)

@@ -12,15 +12,17 @@ import LockstepCore
 public struct TensorProtoDecoder {
     /// The file being read (for messages).
     public let path: String
-    /// Keeps the unpacked protobuf memory alive while tensors view it.
-    public let owner: AnyObject
+    /// The unpacked message; tensors viewing its memory keep it alive.
+    public let message: UnpackedMessage
     public let external: ExternalDataResolver?
 
-    public init(path: String, owner: AnyObject, external: ExternalDataResolver?) {
+    public init(path: String, message: UnpackedMessage, external: ExternalDataResolver?) {
         self.path = path
-        self.owner = owner
+        self.message = message
         self.external = external
     }
+
+    private var owner: AnyObject { message }
 
     /// The proto's name, or "" when it has none.
     public static func name(_ proto: UnsafePointer<Onnx__TensorProto>) -> String {
@@ -28,11 +30,12 @@ public struct TensorProtoDecoder {
     }
 
     /// Decodes `proto`. `context` describes where it sits (e.g. "initializer 'w'") for errors.
-    public func decode(_ proto: UnsafePointer<Onnx__TensorProto>, context: String? = nil) throws -> (name: String, tensor: Tensor, isExternal: Bool) {
+    public func decode(_ proto: UnsafePointer<Onnx__TensorProto>, context: @autoclosure () -> String? = nil) throws -> (name: String, tensor: Tensor, isExternal: Bool) {
         let p = proto.pointee
         let name = Self.name(proto)
-        let what = context ?? "tensor '\(name)'"
-        func fail(_ reason: String) -> TensorIOError { .invalidFile(path: path, reason: "\(what): \(reason)") }
+        func fail(_ reason: String) -> TensorIOError {
+            .invalidFile(path: path, reason: "\(context() ?? "tensor '\(name)'"): \(reason)")
+        }
 
         var shape: [Int] = []
         shape.reserveCapacity(p.n_dims)
@@ -51,7 +54,7 @@ public struct TensorProtoDecoder {
         }
 
         if dtype == .string {
-            guard p.n_string_data == count else { throw fail("string tensor of shape \(shape) has \(p.n_string_data) elements") }
+            guard p.n_string_data == count else { throw fail("string_data holds \(p.n_string_data) values, shape \(shape) needs \(count)") }
             var strings: [[UInt8]] = []
             strings.reserveCapacity(count)
             for i in 0..<count {
@@ -62,6 +65,18 @@ public struct TensorProtoDecoder {
         }
         guard let expectedBytes = dtype.storageBytes(count: count) else { throw fail("\(dtype) tensor of shape \(shape) is too large") }
 
+        if p.has_lockstep_raw_data_ref != 0 {
+            // raw_data left in the mapped file by the loader's skeleton pass: view it there.
+            let index = Int(clamping: p.lockstep_raw_data_ref)
+            guard let source = message.source, index < message.liftedRanges.count else {
+                throw fail("internal error: raw_data reference \(index) has no mapped range")
+            }
+            let range = message.liftedRanges[index]
+            guard range.count == expectedBytes else {
+                throw fail("raw_data holds \(range.count) bytes, \(dtype) shape \(shape) needs \(expectedBytes)")
+            }
+            return (name, try Tensor(dtype: dtype, shape: shape, storage: source.storage(range: range)), false)
+        }
         if p.has_raw_data != 0 || p.raw_data.len > 0 {
             guard p.raw_data.len == expectedBytes else {
                 throw fail("raw_data holds \(p.raw_data.len) bytes, \(dtype) shape \(shape) needs \(expectedBytes)")
@@ -109,9 +124,23 @@ public struct TensorProtoDecoder {
             storage = try narrowed(elements: count, width: 1)
         case .int16, .uint16, .float16, .bfloat16:
             storage = try narrowed(elements: count, width: 2)
-        case .int4, .uint4, .int2, .uint2, .float4e2m1, .float6e2m3, .float6e3m2:
+        case .int4, .uint4, .int2, .uint2, .float4e2m1:
             // One packed byte per int32 value (onnx.proto: "packed … prior to writing to the buffer").
             storage = try narrowed(elements: expectedBytes, width: 1)
+        case .float6e2m3, .float6e3m2:
+            // onnx 1.23 writes one 6-bit code per int32 value; Lockstep stores the LSB-first
+            // packed bit stream that raw_data uses (onnx numpy_helper._pack_6bit).
+            guard p.n_int32_data == count else {
+                throw fail("int32_data holds \(p.n_int32_data) values, \(dtype) shape \(shape) needs \(count)")
+            }
+            storage = TensorStorage(byteCount: expectedBytes) { out in
+                for i in 0..<count {
+                    let code = UInt32(bitPattern: p.int32_data[i]) & 0x3f
+                    let bit = i * 6
+                    out[bit / 8] |= UInt8(truncatingIfNeeded: code << UInt32(bit % 8))
+                    if bit % 8 > 2 { out[bit / 8 + 1] |= UInt8(truncatingIfNeeded: code >> UInt32(8 - bit % 8)) }
+                }
+            }
         case .string:
             fatalError("handled above")
         }

@@ -19,7 +19,7 @@ final class TensorProtoTests: XCTestCase {
     static let hostile: [(file: String, reason: String)] = [
         ("bad_truncated.pb", "not a valid ONNX TensorProto (truncated): field 9 at byte 7 declares 64 bytes but only 44 remain"),
         // Observed message; an "empty file (0 bytes)" reason (as the ONNX loader gives) would be clearer.
-        ("bad_empty.pb", "data_type is missing (UNDEFINED)"),
+        ("bad_empty.pb", "empty file (0 bytes)"),
         ("bad_malformed.pb", "not a valid ONNX TensorProto (malformed protobuf): unsupported wire type 7 at byte 2"),
         ("bad_truncated_large.pb", "not a valid ONNX TensorProto (truncated): field 9 at byte 8 declares 2048 bytes but only 1048 remain"),
         ("bad_raw_length.pb", "raw_data holds 12 bytes, float32 shape [4] needs 16"),
@@ -29,7 +29,7 @@ final class TensorProtoTests: XCTestCase {
         ("bad_dtype_999.pb", "unsupported data_type 999"),
         ("bad_float_data_count.pb", "float_data holds 3 values, shape [4] needs 4"),
         ("bad_int64_data_count.pb", "int64_data holds 5 values, shape [2, 2] needs 4"),
-        ("bad_string_count.pb", "string tensor of shape [3] has 2 elements"),
+        ("bad_string_count.pb", "string_data holds 2 values, shape [3] needs 3"),
         ("bad_no_data.pb", "float_data holds 0 values, shape [4] needs 4"),
         ("bad_negative_dim.pb", "negative or too large dimension -3"),
         ("bad_huge_dims.pb", "dims [1099511627776, 1099511627776] overflow the element count"),
@@ -45,16 +45,6 @@ final class TensorProtoTests: XCTestCase {
         ("bad_external_negative_offset.pb", "external data offset '-4' is not a non-negative integer"),
     ]
 
-    /// Valid files onnx 1.23.2 writes and reads that the decoder currently refuses, with the
-    /// message it gives. DECODER DEFECT: for float6 (types 27/28) onnx's `make_tensor(raw=False)`
-    /// stores one 6-bit code per int32_data value and `numpy_helper.to_array` reads them that
-    /// way, but the decoder expects the packed 6-bit stream (ceil(n*6/8) values). When the
-    /// decoder is fixed, `testKnownDecoderDefectsStillFail` fails: delete the entry so the file
-    /// is checked against its sidecar like every other.
-    static let knownDefects: [String: String] = [
-        "float6e2m3_typed.pb": "int32_data holds 5 values, float6e2m3 shape [5] needs 4",
-        "float6e3m2_typed.pb": "int32_data holds 5 values, float6e3m2 shape [5] needs 4",
-    ]
 
     // MARK: - Sidecars
 
@@ -251,7 +241,7 @@ final class TensorProtoTests: XCTestCase {
     func testEveryValidFixtureDecodesToWhatOnnxReads() throws {
         let all = try Self.sidecars()
         var checked = 0
-        for (pb, sidecar) in all where Self.knownDefects[pb] == nil {
+        for (pb, sidecar) in all {
             let decoded: (name: String, tensor: Tensor)
             do {
                 decoded = try TensorProtoFile.read(path: Self.path(pb))
@@ -262,13 +252,13 @@ final class TensorProtoTests: XCTestCase {
             try assertMatches(decoded.tensor, name: decoded.name, sidecar, pb)
             checked += 1
         }
-        XCTAssertEqual(checked, all.count - Self.knownDefects.count)
+        XCTAssertEqual(checked, all.count)
         XCTAssertGreaterThan(checked, 70)
     }
 
     func testRawAndTypedEncodingsGiveIdenticalTensors() throws {
         var pairs = 0
-        for (typed, sidecar) in try Self.sidecars() where Self.knownDefects[typed] == nil {
+        for (typed, sidecar) in try Self.sidecars() {
             guard let raw = sidecar.sameAs else { continue }
             XCTAssertEqual(sidecar.encoding, "typed", typed)
             let a = try TensorProtoFile.read(path: Self.path(raw)).tensor
@@ -324,18 +314,6 @@ final class TensorProtoTests: XCTestCase {
         }
     }
 
-    func testKnownDecoderDefectsStillFail() throws {
-        for (file, reason) in Self.knownDefects.sorted(by: { $0.key < $1.key }) {
-            XCTAssertTrue(FileManager.default.fileExists(atPath: Self.path(file)), "fixture \(file) missing")
-            do {
-                _ = try TensorProtoFile.read(path: Self.path(file))
-                XCTFail("\(file) now decodes: the defect seems fixed; remove it from knownDefects")
-            } catch {
-                XCTAssertTrue(error.localizedDescription.contains(reason), "\(file): \(error.localizedDescription)")
-            }
-        }
-    }
-
     /// New fixtures cannot go untested: every .pb has a sidecar or a hostile case, and every
     /// element type Lockstep knows is covered, in both encodings where ONNX has two.
     func testEveryFixtureHasATestCase() throws {
@@ -350,7 +328,6 @@ final class TensorProtoTests: XCTestCase {
             XCTAssertTrue(files.contains(String(json.dropLast(5)) + ".pb"), "\(json): sidecar without a .pb")
         }
         for file in hostile { XCTAssertTrue(files.contains(file), "hostile case \(file) has no fixture") }
-        for file in Self.knownDefects.keys { XCTAssertTrue(files.contains(file), "known defect \(file) has no fixture") }
 
         var encodings: [DType: Set<String>] = [:]
         for (_, sidecar) in try Self.sidecars() { encodings[sidecar.dtype, default: []].insert(sidecar.encoding) }

@@ -22,6 +22,45 @@ int lockstep_wire_check(const uint8_t *data, size_t length,
                         const ProtobufCMessageDescriptor *descriptor,
                         int max_depth, char *reason, size_t reason_capacity);
 
+/* A byte range of the input. */
+typedef struct {
+    uint64_t offset;
+    uint64_t length;
+} lockstep_range;
+
+/* The "skeleton" of a model: the input re-encoded with every TensorProto.raw_data of at least
+ * `min_lift_bytes` replaced by TensorProto.lockstep_raw_data_ref = index into `ranges`, which
+ * records where those bytes are in the input. Unpacking the skeleton instead of the input lets
+ * tensors view their weights in the mapped file instead of copying them. */
+typedef struct {
+    uint8_t *data;
+    size_t length;
+    size_t capacity;
+    lockstep_range *ranges;
+    size_t n_ranges;
+    size_t ranges_capacity;
+} lockstep_skeleton;
+
+/* Performs the checks of lockstep_wire_check and builds the skeleton in `out` (zero it first;
+ * release it with lockstep_skeleton_free, also after an error). Same return codes, plus
+ * 4 = out of memory. Any lockstep_raw_data_ref already present in the input is dropped. */
+int lockstep_wire_skeleton(const uint8_t *data, size_t length,
+                           const ProtobufCMessageDescriptor *descriptor,
+                           int max_depth, size_t min_lift_bytes, lockstep_skeleton *out,
+                           char *reason, size_t reason_capacity);
+
+void lockstep_skeleton_free(lockstep_skeleton *skeleton);
+
+/* Unpacks `data` as `descriptor` with every allocation taken from one arena, returned in
+ * `*arena_out`; the whole tree is released at once by lockstep_arena_free(arena) (never call
+ * protobuf_c_message_free_unpacked on it). Returns NULL (and no arena) when the data does not decode. */
+ProtobufCMessage *lockstep_arena_unpack(const ProtobufCMessageDescriptor *descriptor,
+                                        size_t length, const uint8_t *data, void **arena_out);
+void lockstep_arena_free(void *arena);
+
+/* Field number of TensorProto.lockstep_raw_data_ref in schemas/onnx.proto. */
+#define LOCKSTEP_RAW_DATA_REF_FIELD 536870001u
+
 /* Descriptors of the top-level messages Lockstep unpacks (stable pointers for Swift). */
 const ProtobufCMessageDescriptor *lockstep_onnx_model_descriptor(void);
 const ProtobufCMessageDescriptor *lockstep_onnx_tensor_descriptor(void);

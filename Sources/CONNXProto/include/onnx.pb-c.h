@@ -296,10 +296,17 @@ struct  Onnx__TensorProto
   int32_t data_location;
   size_t n_metadata_props;
   Onnx__StringStringEntryProto **metadata_props;
+  /*
+   * Not part of ONNX: Lockstep's loader replaces a large raw_data field by this index into its
+   * table of (offset, length) ranges of the mapped file before unpacking, so weights are viewed
+   * in place instead of copied. Any occurrence in an input file is stripped before unpacking.
+   */
+  protobuf_c_boolean has_lockstep_raw_data_ref;
+  uint64_t lockstep_raw_data_ref;
 };
 #define ONNX__TENSOR_PROTO__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&onnx__tensor_proto__descriptor) \
-    , 0,NULL, 0, 0, NULL, 0,NULL, 0,NULL, 0,NULL, 0,NULL, NULL, 0, {0,NULL}, 0,NULL, 0,NULL, NULL, 0,NULL, 0, 0, 0,NULL }
+    , 0,NULL, 0, 0, NULL, 0,NULL, 0,NULL, 0,NULL, 0,NULL, NULL, 0, {0,NULL}, 0,NULL, 0,NULL, NULL, 0,NULL, 0, 0, 0,NULL, 0, 0 }
 
 
 struct  Onnx__SparseTensorProto
