@@ -1,7 +1,8 @@
-/* Lockstep: wire-format pre-check for protobuf input, run before protobuf-c unpacks it.
+/* Lockstep: wire-format pass over protobuf input, run before protobuf-c unpacks it.
  * protobuf-c recurses once per nested message with no depth limit, so a hostile file with
  * deeply nested graphs could exhaust the stack. This walk is bounded, checks every length
- * against the buffer and reports where a file is truncated or malformed. */
+ * against the buffer, reports where a file is truncated or malformed, and lifts large
+ * raw_data fields out so that weights are viewed in the mapped file instead of copied. */
 #ifndef LOCKSTEP_WIRE_H
 #define LOCKSTEP_WIRE_H
 
@@ -12,15 +13,6 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-/* Returns 0 when `data` is a well-formed encoding of `descriptor` nested at most `max_depth`
- * messages deep. Otherwise returns a non-zero code and writes a short reason (with the byte
- * offset) into `reason`:
- *   1 truncated (a length or varint runs past the end), 2 malformed (bad wire type, overlong
- *   varint, zero field number), 3 nesting too deep. */
-int lockstep_wire_check(const uint8_t *data, size_t length,
-                        const ProtobufCMessageDescriptor *descriptor,
-                        int max_depth, char *reason, size_t reason_capacity);
 
 /* A byte range of the input. */
 typedef struct {
@@ -41,9 +33,12 @@ typedef struct {
     size_t ranges_capacity;
 } lockstep_skeleton;
 
-/* Performs the checks of lockstep_wire_check and builds the skeleton in `out` (zero it first;
- * release it with lockstep_skeleton_free, also after an error). Same return codes, plus
- * 4 = out of memory. Any lockstep_raw_data_ref already present in the input is dropped. */
+/* Walks `data` as `descriptor` and builds the skeleton in `out` (zero it first; release it with
+ * lockstep_skeleton_free, also after an error). Returns 0 when the data is a well-formed
+ * encoding nested at most `max_depth` messages deep; otherwise a code and a short reason with
+ * the byte offset: 1 truncated (a length or varint runs past the end), 2 malformed (bad wire
+ * type, overlong varint, zero field number), 3 nesting too deep, 4 out of memory.
+ * `min_lift_bytes` 0 lifts nothing. Any lockstep_raw_data_ref present in the input is dropped. */
 int lockstep_wire_skeleton(const uint8_t *data, size_t length,
                            const ProtobufCMessageDescriptor *descriptor,
                            int max_depth, size_t min_lift_bytes, lockstep_skeleton *out,
