@@ -244,3 +244,8 @@ ProtobufCMessage *lockstep_arena_unpack(const ProtobufCMessageDescriptor *descri
 void lockstep_arena_free(void *a) {
     if (a != NULL) arena_release(a);
 }
+
+/* ---- descriptors --------------------------------------------------------------------------- */
+
+const ProtobufCMessageDescriptor *lockstep_onnx_model_descriptor(void) { return &onnx__model_proto__descriptor; }
+const ProtobufCMessageDescriptor *lockstep_onnx_tensor_descriptor(void) { return &onnx__tensor_proto__descriptor; }
