@@ -22,6 +22,14 @@ let package = Package(
             path: "Sources/CONNXProto",
             linkerSettings: [.linkedLibrary("protobuf-c")]
         ),
+        // flatc --cpp output for schemas/tflite.fbs (scripts/regenerate-schemas.sh) behind a small
+        // C++ shim with a plain C API (include/lockstep_tflite.h); Swift never imports C++.
+        .target(
+            name: "CTFLite",
+            path: "Sources/CTFLite",
+            cxxSettings: [.unsafeFlags(["-std=c++17"])],
+            linkerSettings: [.linkedLibrary("flatbuffers"), .linkedLibrary("stdc++")]
+        ),
         .target(name: "LockstepCore"),
         .target(
             name: "TensorIO",
@@ -32,8 +40,16 @@ let package = Package(
             dependencies: ["LockstepCore", "TensorIO", "CONNXProto"]
         ),
         .target(
+            name: "TFLiteFormat",
+            dependencies: ["LockstepCore", "TensorIO", "CTFLite"]
+        ),
+        .target(
+            name: "TensorRTFormat",
+            dependencies: ["LockstepCore", "TensorIO"]
+        ),
+        .target(
             name: "LockstepKit",
-            dependencies: ["LockstepCore", "TensorIO", "ONNXFormat"]
+            dependencies: ["LockstepCore", "TensorIO", "ONNXFormat", "TFLiteFormat", "TensorRTFormat"]
         ),
         .executableTarget(
             name: "lockstep",
@@ -60,6 +76,16 @@ let package = Package(
             dependencies: ["ONNXFormat", "LockstepCore", "TensorIO", "LockstepTestSupport"],
             // Read from the source tree (#filePath): SwiftPM's resource copy would follow the
             // symlink fixture that must stay a symlink.
+            exclude: ["Fixtures"]
+        ),
+        .testTarget(
+            name: "TFLiteFormatTests",
+            dependencies: ["TFLiteFormat", "LockstepCore", "LockstepTestSupport"],
+            exclude: ["Fixtures"]
+        ),
+        .testTarget(
+            name: "TensorRTFormatTests",
+            dependencies: ["TensorRTFormat", "LockstepCore", "TensorIO", "LockstepTestSupport"],
             exclude: ["Fixtures"]
         ),
         .testTarget(

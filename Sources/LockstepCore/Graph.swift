@@ -84,16 +84,42 @@ public indirect enum ValueType: Sendable, Hashable, CustomStringConvertible {
     }
 }
 
+/// Block-sparse layout of a tensor (TFLite `SparsityParameters`), kept for inspection.
+public struct SparsityParameters: Sendable, Hashable {
+    /// Order in which dimensions (including block dimensions) are traversed.
+    public var traversalOrder: [Int]
+    /// Which original dimensions the block dimensions map to.
+    public var blockMap: [Int]
+    /// Per traversed dimension: `DENSE` or `SPARSE_CSR`.
+    public var dimensionFormats: [String]
+
+    public init(traversalOrder: [Int], blockMap: [Int], dimensionFormats: [String]) {
+        self.traversalOrder = traversalOrder
+        self.blockMap = blockMap
+        self.dimensionFormats = dimensionFormats
+    }
+}
+
 /// A named value with its declared type.
 public struct ValueInfo: Sendable, Hashable {
     public var name: String
     public var type: ValueType
     public var docString: String
+    /// Quantisation the format attaches to the value itself (TFLite tensors).
+    public var quantization: QuantizationParameters?
+    /// A variable (stateful) tensor (TFLite `is_variable`).
+    public var isVariable: Bool
+    /// Block-sparse storage (TFLite), when the value is stored sparse.
+    public var sparsity: SparsityParameters?
 
-    public init(name: String, type: ValueType, docString: String = "") {
+    public init(name: String, type: ValueType, docString: String = "", quantization: QuantizationParameters? = nil,
+                isVariable: Bool = false, sparsity: SparsityParameters? = nil) {
         self.name = name
         self.type = type
         self.docString = docString
+        self.quantization = quantization
+        self.isVariable = isVariable
+        self.sparsity = sparsity
     }
 }
 
@@ -302,6 +328,24 @@ public struct Function: Sendable {
     }
 }
 
+/// A named entry point of a model (TFLite `SignatureDef`): input and output names mapped to
+/// values of one graph.
+public struct Signature: Sendable, Hashable {
+    public var key: String
+    /// Index into `Model.allGraphs` of the graph the signature runs.
+    public var graphIndex: Int
+    /// Signature-level name → value name in that graph.
+    public var inputs: [MetadataEntry]
+    public var outputs: [MetadataEntry]
+
+    public init(key: String, graphIndex: Int, inputs: [MetadataEntry], outputs: [MetadataEntry]) {
+        self.key = key
+        self.graphIndex = graphIndex
+        self.inputs = inputs
+        self.outputs = outputs
+    }
+}
+
 /// One form of a model, in Lockstep's IR.
 public struct Model: Sendable {
     public var format: ModelFormat
@@ -309,7 +353,7 @@ public struct Model: Sendable {
     public var path: String
     public var producerName: String
     public var producerVersion: String
-    /// ONNX IR version (0 for other formats).
+    /// Format version: ONNX IR version, TFLite schema `version`, 0 for TensorRT.
     public var irVersion: Int64
     /// Operator set imports: domain ("" = ai.onnx) → version.
     public var opsetImports: [String: Int]
@@ -321,11 +365,18 @@ public struct Model: Sendable {
     public var functions: [Function]
     /// Training graphs (ONNX `training_info`), kept for inspection.
     public var trainingGraphs: [Graph]
+    /// Further top-level graphs called by index (TFLite subgraphs 1…n, run by WHILE, IF,
+    /// CALL_ONCE through `*_subgraph_index` attributes). `graph` is subgraph 0.
+    public var subgraphs: [Graph]
+    public var signatures: [Signature]
+
+    /// `graph` followed by `subgraphs`: index i is TFLite subgraph i.
+    public var allGraphs: [Graph] { [graph] + subgraphs }
 
     public init(format: ModelFormat, path: String, producerName: String = "", producerVersion: String = "",
                 irVersion: Int64 = 0, opsetImports: [String: Int] = [:], domain: String = "", modelVersion: Int64 = 0,
                 docString: String = "", metadata: [MetadataEntry] = [], graph: Graph, functions: [Function] = [],
-                trainingGraphs: [Graph] = []) {
+                trainingGraphs: [Graph] = [], subgraphs: [Graph] = [], signatures: [Signature] = []) {
         self.format = format
         self.path = path
         self.producerName = producerName
@@ -339,5 +390,7 @@ public struct Model: Sendable {
         self.graph = graph
         self.functions = functions
         self.trainingGraphs = trainingGraphs
+        self.subgraphs = subgraphs
+        self.signatures = signatures
     }
 }

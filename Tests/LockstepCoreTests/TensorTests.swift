@@ -31,7 +31,7 @@ final class TensorTests: XCTestCase {
         XCTAssertEqual(try tensor(.int32, [Int32.min]).doubleValues(), [Double(Int32.min)])
         XCTAssertEqual(try tensor(.uint32, [UInt32.max]).doubleValues(), [Double(UInt32.max)])
         XCTAssertEqual(try tensor(.int64, [Int64(1) << 53]).doubleValues(), [9_007_199_254_740_992])
-        XCTAssertEqual(try tensor(.uint64, [UInt64.max]).doubleValues(), [18_446_744_073_709_551_615])
+        XCTAssertEqual(try tensor(.uint64, [UInt64.max]).doubleValues(), [Double(UInt64.max)])
         XCTAssertEqual(try tensor(.bool, [UInt8(0), 1, 2]).doubleValues(), [0, 1, 1])
         XCTAssertEqual(try tensor(.float8e4m3fn, [UInt8(0x38)]).floatValues(), [1])
         XCTAssertThrowsError(try tensor(.complex64, [Float(1), 2]).doubleValues())
@@ -80,7 +80,7 @@ final class TensorTests: XCTestCase {
         let file = try MappedFile(path: path)
         XCTAssertEqual(Array(file.storage(range: 1..<4).bytes), [2, 3, 4])
         let emptyPath = dir.appendingPathComponent("empty.bin").path
-        FileManager.default.createFile(atPath: emptyPath, contents: Data())
+        _ = FileManager.default.createFile(atPath: emptyPath, contents: Data())
         XCTAssertEqual(try MappedFile(path: emptyPath).bytes.count, 0)
         XCTAssertThrowsError(try MappedFile(path: dir.appendingPathComponent("missing").path)) { error in
             XCTAssertTrue("\(error.localizedDescription)".contains("no such file"), error.localizedDescription)

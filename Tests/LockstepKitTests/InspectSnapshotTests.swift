@@ -66,7 +66,7 @@ final class InspectSnapshotTests: XCTestCase {
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         let path = dir.appendingPathComponent("m.tflite").path
-        FileManager.default.createFile(atPath: path, contents: Data([0x1c, 0, 0, 0] + Array("TFL3".utf8) + [0, 0, 0, 0]))
+        _ = FileManager.default.createFile(atPath: path, contents: Data([0x1c, 0, 0, 0] + Array("TFL3".utf8) + [0, 0, 0, 0]))
         XCTAssertThrowsError(try Inspect.run(path: path)) { error in
             XCTAssertEqual(error.localizedDescription, "\(path): TFLite models are not readable yet (TFL3 flatbuffer detected)")
         }

@@ -1,0 +1,1 @@
+/* Placeholder: the C API of the TFLite shim goes here. */

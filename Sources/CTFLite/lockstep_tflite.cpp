@@ -1,0 +1,1 @@
+#include "include/lockstep_tflite.h"

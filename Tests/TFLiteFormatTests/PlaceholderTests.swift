@@ -1,0 +1,7 @@
+import XCTest
+
+@testable import TFLiteFormat
+
+final class TFLitePlaceholderTests: XCTestCase {
+    func testModuleBuilds() {}
+}

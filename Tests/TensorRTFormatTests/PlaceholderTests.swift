@@ -1,0 +1,7 @@
+import XCTest
+
+@testable import TensorRTFormat
+
+final class TensorRTPlaceholderTests: XCTestCase {
+    func testModuleBuilds() {}
+}
