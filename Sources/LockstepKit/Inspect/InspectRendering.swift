@@ -68,6 +68,17 @@ extension InspectReport {
         } else {
             row("quantisation", "none")
         }
+        if let t = tflite {
+            row("numerics", t.numerics + " (activations: "
+                + (t.activationTypes.isEmpty ? "none" : t.activationTypes.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")) + ")")
+            row("tflite", "\(t.subgraphCount) subgraph\(t.subgraphCount == 1 ? "" : "s"); \(t.quantizedTensors) quantised tensors "
+                + "(\(t.perChannelTensors) per-channel); \(t.float16Weights) float16 weights; \(t.sparseTensors) sparse; \(t.variableTensors) variables")
+            if !t.customOps.isEmpty {
+                row("", "custom ops: " + t.customOps.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+            }
+            if !t.signatures.isEmpty { row("", "signatures: " + t.signatures.joined(separator: ", ")) }
+            if let v = t.minRuntimeVersion { row("", "min runtime version: " + v) }
+        }
         row("custom", customDomains.isEmpty ? "none" : customDomains.joined(separator: ", "))
         if !functions.isEmpty {
             row("functions", functions.map { "\($0.domain.isEmpty ? "" : $0.domain + "::")\($0.name) (\($0.nodeCount) nodes)" }.joined(separator: ", "))

@@ -104,4 +104,72 @@ public struct InspectReport: Codable, Sendable, Equatable {
     /// Op domains other than the default ONNX domain (custom or contrib ops), sorted.
     public var customDomains: [String]
     public var functions: [FunctionSummary]
+    /// TFLite only: what matters for delegates (absent for other formats).
+    public var tflite: TFLiteDetails?
+    /// TensorRT bundles only (absent for other formats).
+    public var tensorrt: TensorRTDetails?
+
+    /// What a TensorRT plan bundle tells about the engine.
+    public struct TensorRTDetails: Codable, Sendable, Equatable {
+        public struct LayerTime: Codable, Sendable, Equatable {
+            public var name: String
+            public var type: String?
+            public var averageMs: Double
+            public var percentage: Double?
+        }
+
+        public struct Latency: Codable, Sendable, Equatable {
+            public var iterations: Int
+            public var meanMs: Double
+            public var p50Ms: Double
+            public var p95Ms: Double
+            public var p99Ms: Double
+        }
+
+        /// TensorRT version from the plan header (`major.minor.patch.build`), when a plan was read.
+        public var tensorrtVersion: String?
+        /// Which form of layer information was read (`detailed`, `nameOnly`, `oneLineLog`, …) or `null`.
+        public var layerInfo: String?
+        /// Layer count per precision of the layer's first output (`float32`, `float16`, `int8`, …; `unknown`).
+        public var precisions: [String: Int]
+        /// Distinct source ONNX node names that layer metadata (or fused names) refer to.
+        public var onnxNodesCovered: Int
+        /// Layers that fuse more than one source op.
+        public var fusedLayers: Int
+        public var reformatLayers: Int
+        public var noOpLayers: Int
+        public var myelinLayers: Int
+        public var foreignNodeRegions: Int
+        /// From `--exportProfile`: layers profiled, the summed average time, the slowest layers.
+        public var profiledLayers: Int?
+        public var totalProfiledMs: Double?
+        public var topLayers: [LayerTime]
+        /// From `--exportTimes`.
+        public var latency: Latency?
+        /// Outputs captured on the device (`--exportOutput`, Polygraphy, .npy).
+        public var capturedOutputs: [IOValue]
+        public var warnings: [String]
+    }
+
+    /// What a TFLite delegate cares about.
+    public struct TFLiteDetails: Codable, Sendable, Equatable {
+        /// `float`, `float16-weights`, `dynamic-range`, `integer`, `integer-int16x8` or `mixed`
+        /// (see docs/inspect.md).
+        public var numerics: String
+        public var subgraphCount: Int
+        /// Constant float16 tensors read through DEQUANTIZE.
+        public var float16Weights: Int
+        /// Tensors with quantisation parameters, and those quantised per channel.
+        public var quantizedTensors: Int
+        public var perChannelTensors: Int
+        /// Activation (non-constant) tensor counts by element type.
+        public var activationTypes: [String: Int]
+        public var sparseTensors: Int
+        public var variableTensors: Int
+        /// Custom op name → count.
+        public var customOps: [String: Int]
+        public var signatures: [String]
+        /// `min_runtime_version` metadata, when present.
+        public var minRuntimeVersion: String?
+    }
 }

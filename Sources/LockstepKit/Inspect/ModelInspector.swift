@@ -66,6 +66,9 @@ public enum ModelInspector {
             }
         }
         walk(model.graph, path: model.graph.name.isEmpty ? "graph" : model.graph.name, depth: 0)
+        for (index, graph) in model.subgraphs.enumerated() {
+            walk(graph, path: graph.name.isEmpty ? "subgraph_\(index + 1)" : graph.name, depth: 0)
+        }
 
         func io(_ v: ValueInfo) -> InspectReport.IOValue {
             switch v.type {
@@ -90,7 +93,8 @@ public enum ModelInspector {
             dtypes: dtypes.sorted { $0.rawValue < $1.rawValue },
             quantization: quant.summary(),
             customDomains: domains.subtracting(standardDomains).sorted(),
-            functions: model.functions.map { .init(domain: $0.domain, name: $0.name, nodeCount: $0.nodes.count) })
+            functions: model.functions.map { .init(domain: $0.domain, name: $0.name, nodeCount: $0.nodes.count) },
+            tflite: model.format == .tflite ? TFLiteDetailsBuilder.details(model) : nil)
     }
 }
 
