@@ -47,9 +47,15 @@ let package = Package(
             name: "TensorRTFormat",
             dependencies: ["LockstepCore", "TensorIO"]
         ),
+        // Reference interpreter: executor, op registry, ONNX (later TFLite) ops, shared kernels.
+        .target(
+            name: "Interpreter",
+            dependencies: ["LockstepCore"],
+            linkerSettings: [.linkedLibrary("openblas")]
+        ),
         .target(
             name: "LockstepKit",
-            dependencies: ["LockstepCore", "TensorIO", "ONNXFormat", "TFLiteFormat", "TensorRTFormat"]
+            dependencies: ["LockstepCore", "TensorIO", "ONNXFormat", "TFLiteFormat", "TensorRTFormat", "Interpreter"]
         ),
         .executableTarget(
             name: "lockstep",
@@ -77,6 +83,10 @@ let package = Package(
             // Read from the source tree (#filePath): SwiftPM's resource copy would follow the
             // symlink fixture that must stay a symlink.
             exclude: ["Fixtures"]
+        ),
+        .testTarget(
+            name: "InterpreterTests",
+            dependencies: ["Interpreter", "LockstepCore", "ONNXFormat", "LockstepTestSupport"]
         ),
         .testTarget(
             name: "TFLiteFormatTests",

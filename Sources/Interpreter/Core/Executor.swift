@@ -1,0 +1,237 @@
+import LockstepCore
+
+/// What a run keeps besides the graph outputs.
+public enum IntermediatePolicy: Sendable, Equatable {
+    case none
+    /// Every value computed in the main graph.
+    case all
+    /// Only these value names.
+    case names(Set<String>)
+
+    func keeps(_ name: String) -> Bool {
+        switch self {
+        case .none: return false
+        case .all: return true
+        case .names(let set): return set.contains(name)
+        }
+    }
+}
+
+/// Options of one run.
+public struct RunOptions: Sendable {
+    public var intermediates: IntermediatePolicy
+
+    public init(intermediates: IntermediatePolicy = .none) {
+        self.intermediates = intermediates
+    }
+}
+
+/// Outputs of a run, in graph-output order, plus the kept intermediates.
+public struct RunResult: Sendable {
+    public var outputs: [(name: String, value: Value?)]
+    /// Kept intermediate values by name, with the index of the step that produced them.
+    public var intermediates: [String: Value]
+    /// Value names in the order they were produced (for divergence localisation).
+    public var executionOrder: [String]
+}
+
+/// One scheduled node.
+struct Step: Sendable {
+    let node: Node
+    let label: String
+    let kernel: any Kernel
+}
+
+/// A graph ready to run: nodes in a valid topological order with their kernels, constants
+/// decoded, and the last step reading each value (so values are released as soon as possible).
+public final class CompiledGraph: @unchecked Sendable {
+    public let graph: Graph
+    let steps: [Step]
+    let constants: [String: Value]
+    let lastUse: [String: Int]
+    let outputNames: Set<String>
+
+    init(graph: Graph, steps: [Step], constants: [String: Value], lastUse: [String: Int]) {
+        self.graph = graph
+        self.steps = steps
+        self.constants = constants
+        self.lastUse = lastUse
+        self.outputNames = Set(graph.outputs.map(\.name))
+    }
+
+    /// Node labels in execution order.
+    public var scheduledNodes: [String] { steps.map(\.label) }
+}
+
+/// Name → value bindings of one graph execution, chained to the enclosing graph's scope.
+final class Scope {
+    var values: [String: Value] = [:]
+    let parent: Scope?
+
+    init(parent: Scope?) { self.parent = parent }
+
+    func lookup(_ name: String) -> Value? {
+        if let v = values[name] { return v }
+        return parent?.lookup(name)
+    }
+}
+
+/// Handed to kernels while they run: lets control-flow ops run their subgraphs.
+public struct ExecutionContext {
+    let scope: Scope
+    let executor: Executor
+
+    /// Runs `graph` with its inputs bound by position; the current scope is its outer scope.
+    public func run(_ graph: CompiledGraph, inputs: [Value?]) throws -> [Value?] {
+        try executor.execute(graph, inputs: inputs, parent: scope, policy: .none, record: nil)
+    }
+}
+
+/// Compiles graphs against an op registry and executes them.
+public struct Executor: Sendable {
+    public let registry: OpRegistry
+    /// Opset imports of the model (domain "" = ai.onnx).
+    public let opsets: [String: Int]
+
+    public init(registry: OpRegistry, opsets: [String: Int]) {
+        self.registry = registry
+        self.opsets = opsets
+    }
+
+    // MARK: Compilation
+
+    /// Schedules `graph` and builds a kernel per node. `outerNames` are values visible from
+    /// enclosing graphs (for subgraphs).
+    public func compile(_ graph: Graph, outerNames: Set<String> = []) throws -> CompiledGraph {
+        var constants: [String: Value] = [:]
+        for initializer in graph.initializers { constants[initializer.name] = .tensor(initializer.tensor) }
+        var available = Set(constants.keys).union(graph.inputs.map(\.name)).union(outerNames)
+        available.insert("")
+
+        // Stable topological order: file order, deferring nodes whose inputs are not yet produced.
+        let producedAnywhere = Set(graph.nodes.flatMap(\.outputs))
+        var pending = Array(graph.nodes.indices)
+        var order: [Int] = []
+        order.reserveCapacity(graph.nodes.count)
+        while !pending.isEmpty {
+            var progressed = false
+            var stillPending: [Int] = []
+            for index in pending {
+                let node = graph.nodes[index]
+                if node.inputs.allSatisfy({ available.contains($0) }) {
+                    order.append(index)
+                    available.formUnion(node.outputs)
+                    progressed = true
+                } else {
+                    stillPending.append(index)
+                }
+            }
+            if !progressed {
+                let node = graph.nodes[stillPending[0]]
+                let missing = node.inputs.first { !available.contains($0) } ?? "?"
+                let why = producedAnywhere.contains(missing) ? "is part of a cycle" : "is not produced by any node, initializer or graph input"
+                throw InterpreterError.node(name: Self.label(node, stillPending[0]), op: node.op.qualifiedName,
+                                            reason: "input '\(missing)' \(why)")
+            }
+            pending = stillPending
+        }
+
+        let visible = available.union(producedAnywhere)
+        var steps: [Step] = []
+        steps.reserveCapacity(order.count)
+        for index in order {
+            let node = graph.nodes[index]
+            let label = Self.label(node, index)
+            let opset = node.op.version ?? opsets[node.op.domain] ?? 1
+            guard let registration = registry.lookup(domain: node.op.domain, name: node.op.name, opset: opset) else {
+                let known = registry.versions(domain: node.op.domain, name: node.op.name)
+                let suggestions = known.isEmpty ? registry.suggestions(for: node.op.name) : []
+                throw InterpreterError.unsupportedOp(name: label, op: node.op.qualifiedName, version: opset, suggestions: suggestions)
+            }
+            let context = KernelBuildContext(node: node, opset: opset, compileSubgraph: { sub in
+                try self.compile(sub, outerNames: visible)
+            })
+            do {
+                steps.append(Step(node: node, label: label, kernel: try registration.factory(context)))
+            } catch let error as KernelError {
+                if error.unsupported {
+                    throw InterpreterError.unsupportedOp(name: label, op: node.op.qualifiedName, version: opset, suggestions: [])
+                }
+                throw InterpreterError.node(name: label, op: node.op.qualifiedName, reason: error.reason)
+            }
+        }
+        var lastUse: [String: Int] = [:]
+        for (i, step) in steps.enumerated() {
+            for input in step.node.inputs where !input.isEmpty { lastUse[input] = i }
+            // Subgraphs may read any outer value: keep everything they could see alive until this step.
+            if !step.node.subgraphs.isEmpty {
+                for name in visible where !name.isEmpty { lastUse[name] = max(lastUse[name] ?? i, i) }
+            }
+        }
+        return CompiledGraph(graph: graph, steps: steps, constants: constants, lastUse: lastUse)
+    }
+
+    static func label(_ node: Node, _ index: Int) -> String {
+        node.name.isEmpty ? "\(node.op.name)_\(index)" : node.name
+    }
+
+    // MARK: Execution
+
+    /// Runs a compiled graph with inputs bound by position to `graph.inputs`.
+    func execute(_ compiled: CompiledGraph, inputs: [Value?], parent: Scope?, policy: IntermediatePolicy,
+                 record: ((String, Value) -> Void)?) throws -> [Value?] {
+        let scope = Scope(parent: parent)
+        for (name, value) in compiled.constants { scope.values[name] = value }
+        for (i, input) in compiled.graph.inputs.enumerated() where i < inputs.count {
+            if let value = inputs[i] { scope.values[input.name] = value }
+        }
+        let context = ExecutionContext(scope: scope, executor: self)
+        for (i, step) in compiled.steps.enumerated() {
+            let node = step.node
+            var args: [Value?] = []
+            args.reserveCapacity(node.inputs.count)
+            for name in node.inputs {
+                if name.isEmpty { args.append(nil); continue }
+                guard let value = scope.lookup(name) else {
+                    throw InterpreterError.node(name: step.label, op: node.op.qualifiedName, reason: "input '\(name)' has no value")
+                }
+                args.append(value)
+            }
+            let results: [Value?]
+            do {
+                let infos = try step.kernel.prepare(args, context: context)
+                results = try step.kernel.evaluate(args, context: context)
+                guard results.count <= node.outputs.count || node.outputs.isEmpty else {
+                    throw KernelError("produced \(results.count) outputs, node declares \(node.outputs.count)")
+                }
+                for (k, info) in infos.enumerated() where k < results.count {
+                    if let info, case .tensor(let t)? = results[k], TensorInfo(t) != info {
+                        throw KernelError("internal error: output \(k) is \(TensorInfo(t)), prepare said \(info)")
+                    }
+                }
+            } catch let error as KernelError {
+                if error.unsupported {
+                    throw InterpreterError.unsupportedOp(name: step.label, op: node.op.qualifiedName, version: node.op.version, suggestions: [])
+                }
+                throw InterpreterError.node(name: step.label, op: node.op.qualifiedName, reason: error.reason)
+            }
+            for (k, name) in node.outputs.enumerated() where !name.isEmpty {
+                guard k < results.count, let value = results[k] else { continue }
+                scope.values[name] = value
+                record?(name, value)
+            }
+            // Release values no later step reads (graph outputs and kept intermediates stay).
+            for name in node.inputs where !name.isEmpty && compiled.lastUse[name] == i {
+                if !compiled.outputNames.contains(name), compiled.constants[name] == nil, !policy.keeps(name) {
+                    scope.values[name] = nil
+                }
+            }
+        }
+        return try compiled.graph.outputs.map { output in
+            guard let value = scope.lookup(output.name) else {
+                throw InterpreterError.graph("graph '\(compiled.graph.name)': output '\(output.name)' was not computed")
+            }
+            return value
+        }
+    }
+}

@@ -1,0 +1,35 @@
+import LockstepCore
+
+/// One op's implementation for one node, built once when a graph is compiled.
+///
+/// Building a kernel (its factory) reads and checks the node's attributes with the spec's
+/// defaults and its arity. `prepare` then checks the concrete input types and shapes and
+/// returns the output types where they follow from them (TFLite's Prepare); `evaluate`
+/// computes (TFLite's Eval). Kernels are values: no state survives between runs.
+public protocol Kernel: Sendable {
+    /// Output element types and shapes for these inputs, `nil` where only evaluation can tell
+    /// (data-dependent shapes, non-tensor outputs). Throws `KernelError` on invalid inputs.
+    func prepare(_ inputs: [Value?], context: ExecutionContext) throws -> [TensorInfo?]
+
+    /// Computes the outputs (one entry per node output; `nil` for an omitted optional output).
+    func evaluate(_ inputs: [Value?], context: ExecutionContext) throws -> [Value?]
+}
+
+extension Kernel {
+    public func prepare(_ inputs: [Value?], context: ExecutionContext) throws -> [TensorInfo?] { [] }
+}
+
+/// What a kernel factory sees while a graph is compiled.
+public struct KernelBuildContext {
+    public let node: Node
+    /// Opset version of the node's domain.
+    public let opset: Int
+    /// Compiles a subgraph (If/Loop/Scan bodies) that may read the enclosing graph's values.
+    public let compileSubgraph: (Graph) throws -> CompiledGraph
+
+    /// The node's attributes, with typed access and spec defaults.
+    public var attributes: AttributeReader { AttributeReader(node: node) }
+}
+
+/// Builds a kernel for a node; throws `KernelError` for invalid attributes or arity.
+public typealias KernelFactory = @Sendable (KernelBuildContext) throws -> any Kernel

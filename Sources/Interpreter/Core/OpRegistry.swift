@@ -1,0 +1,70 @@
+import LockstepCore
+
+/// One registry entry: an op of a domain, the opset versions it covers, and its factory.
+public struct OpRegistration: Sendable {
+    public var domain: String
+    public var name: String
+    /// Opset versions this implementation follows (first version the semantics apply from,
+    /// through the last one before they change).
+    public var versions: ClosedRange<Int>
+    public var factory: KernelFactory
+
+    public init(_ name: String, domain: String = "", versions: ClosedRange<Int> = 1...Int.max, factory: @escaping KernelFactory) {
+        self.domain = domain
+        self.name = name
+        self.versions = versions
+        self.factory = factory
+    }
+}
+
+/// The single table of ops the interpreter implements, looked up by domain, name and opset.
+public struct OpRegistry: Sendable {
+    private var table: [String: [OpRegistration]] = [:]
+
+    public init(_ registrations: [OpRegistration]) {
+        for r in registrations { table[Self.key(r.domain, r.name), default: []].append(r) }
+    }
+
+    static func key(_ domain: String, _ name: String) -> String {
+        (domain == "ai.onnx" ? "" : domain) + "::" + name
+    }
+
+    /// The registration for `op` at `opset`, if any.
+    public func lookup(domain: String, name: String, opset: Int) -> OpRegistration? {
+        table[Self.key(domain, name)]?.first { $0.versions.contains(opset) }
+    }
+
+    /// Every registered op as `domain::Op` (default domain as `Op`), sorted.
+    public var opNames: [String] {
+        Set(table.values.flatMap { $0 }.map { $0.domain.isEmpty ? $0.name : "\($0.domain)::\($0.name)" }).sorted()
+    }
+
+    /// Registered version ranges of an op (empty when unknown).
+    public func versions(domain: String, name: String) -> [ClosedRange<Int>] {
+        table[Self.key(domain, name)]?.map(\.versions) ?? []
+    }
+
+    /// Up to three registered op names closest to `name` (edit distance, case-insensitive).
+    public func suggestions(for name: String) -> [String] {
+        let target = name.lowercased()
+        let scored = opNames.map { ($0, Self.distance(target, $0.lowercased())) }
+        let limit = max(2, target.count / 3)
+        return scored.filter { $0.1 <= limit }.sorted { $0.1 != $1.1 ? $0.1 < $1.1 : $0.0 < $1.0 }.prefix(3).map(\.0)
+    }
+
+    static func distance(_ a: String, _ b: String) -> Int {
+        let a = Array(a), b = Array(b)
+        if a.isEmpty { return b.count }
+        if b.isEmpty { return a.count }
+        var previous = Array(0...b.count)
+        var current = [Int](repeating: 0, count: b.count + 1)
+        for i in 1...a.count {
+            current[0] = i
+            for j in 1...b.count {
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            }
+            swap(&previous, &current)
+        }
+        return previous[b.count]
+    }
+}

@@ -1,0 +1,114 @@
+import LockstepCore
+import XCTest
+
+@testable import Interpreter
+
+/// The executor, registry and session on small graphs built directly in the IR.
+final class ExecutorTests: XCTestCase {
+    func node(_ op: String, _ inputs: [String], _ outputs: [String], name: String = "", index: Int = 0) -> Node {
+        Node(name: name, op: OpIdentifier(name: op, version: 17), inputs: inputs, outputs: outputs,
+             origin: Origin(format: .onnx, graphPath: ["g"], nodeIndex: index, name: name))
+    }
+
+    func model(_ nodes: [Node], inputs: [String] = ["x", "y"], outputs: [String] = ["z"], initializers: [Initializer] = []) -> Model {
+        let f = ValueType.tensor(elementType: .float32, shape: Shape([.symbolic("n")]))
+        return Model(format: .onnx, path: "test.onnx", irVersion: 8, opsetImports: ["": 17],
+                     graph: Graph(name: "g", nodes: nodes, inputs: inputs.map { ValueInfo(name: $0, type: f) },
+                                  outputs: outputs.map { ValueInfo(name: $0, type: f) }, initializers: initializers))
+    }
+
+    func floats(_ v: Value?) throws -> [Float] { try XCTUnwrap(v?.tensor).floatValues() }
+
+    func testNodesOutOfFileOrderAreScheduledAndIntermediatesKept() throws {
+        // z = relu(x + y) * y, with the Mul listed first in the file.
+        let m = model([node("Mul", ["r", "y"], ["z"], name: "mul"), node("Relu", ["s"], ["r"], name: "relu"),
+                       node("Add", ["x", "y"], ["s"], name: "add")])
+        let session = try Session(model: m)
+        XCTAssertEqual(session.main.scheduledNodes, ["add", "relu", "mul"])
+        let x = try Tensor(float32: [1, -5, 2], shape: [3]), y = try Tensor(float32: [2, 2, -1], shape: [3])
+        let result = try session.run(["x": .tensor(x), "y": .tensor(y)], options: RunOptions(intermediates: .all))
+        XCTAssertEqual(try floats(result.outputs[0].value), [6, 0, -1])
+        XCTAssertEqual(try floats(result.intermediates["s"]), [3, -3, 1])
+        XCTAssertEqual(result.executionOrder, ["s", "r", "z"])
+    }
+
+    func testBroadcastingAndIntegerSemantics() throws {
+        let a = try Tensor(dtype: .int32, shape: [2, 3], values: [Int32](arrayLiteral: 7, -7, 1, Int32.max, 0, 9))
+        let b = try Tensor(dtype: .int32, shape: [3], values: [Int32](arrayLiteral: 2, 2, 0))
+        let i32 = ValueType.tensor(elementType: .int32, shape: nil)
+        let m = Model(format: .onnx, path: "t", irVersion: 8, opsetImports: ["": 17], graph: Graph(
+            name: "g", nodes: [node("Div", ["a", "b"], ["q"]), node("Add", ["a", "a"], ["s"], index: 1)],
+            inputs: [ValueInfo(name: "a", type: i32), ValueInfo(name: "b", type: i32)],
+            outputs: [ValueInfo(name: "q", type: i32), ValueInfo(name: "s", type: i32)]))
+        let result = try Session(model: m).run(["a": .tensor(a), "b": .tensor(b)])
+        XCTAssertEqual(try XCTUnwrap(result.outputs[0].value?.tensor).scalars(as: Int32.self), [3, -3, 0, Int32.max / 2, 0, 0])
+        XCTAssertEqual(try XCTUnwrap(result.outputs[1].value?.tensor).scalars(as: Int32.self), [14, -14, 2, -2, 0, 18])
+    }
+
+    func testFloat16IsComputedInFloat32AndRounded() throws {
+        let h = ValueType.tensor(elementType: .float16, shape: nil)
+        let m = Model(format: .onnx, path: "t", irVersion: 8, opsetImports: ["": 17], graph: Graph(
+            name: "g", nodes: [node("Add", ["a", "b"], ["c"])],
+            inputs: [ValueInfo(name: "a", type: h), ValueInfo(name: "b", type: h)], outputs: [ValueInfo(name: "c", type: h)]))
+        let a = try Tensor(dtype: .float16, shape: [2], values: [FloatBits.floatToHalf(1), FloatBits.floatToHalf(65504)])
+        let b = try Tensor(dtype: .float16, shape: [2], values: [FloatBits.floatToHalf(0x1p-11), FloatBits.floatToHalf(65504)])
+        let c = try XCTUnwrap(try Session(model: m).run(["a": .tensor(a), "b": .tensor(b)]).outputs[0].value?.tensor)
+        XCTAssertEqual(c.dtype, .float16)
+        XCTAssertEqual(try c.floatValues(), [1, .infinity])  // 1 + 2^-11 ties to even; overflow to +Inf
+    }
+
+    func testUnknownOpNamesTheClosestKnownOps() {
+        let m = model([node("Relux", ["x"], ["z"], name: "bad")], inputs: ["x"])
+        XCTAssertThrowsError(try Session(model: m)) { error in
+            XCTAssertEqual(error.localizedDescription,
+                           "node 'bad' (Relux): op is not implemented by the reference interpreter at opset 17; did you mean 'Relu'?")
+            XCTAssertTrue((error as? InterpreterError)?.isUnsupported ?? false)
+        }
+    }
+
+    func testMissingProducerAndCycleAreReported() {
+        XCTAssertThrowsError(try Session(model: model([node("Relu", ["nowhere"], ["z"], name: "r")], inputs: []))) { error in
+            XCTAssertEqual(error.localizedDescription, "node 'r' (Relu): input 'nowhere' is not produced by any node, initializer or graph input")
+        }
+        let cycle = model([node("Relu", ["b"], ["a"], name: "r1"), node("Relu", ["a"], ["b"], name: "r2")], inputs: [], outputs: ["a"])
+        XCTAssertThrowsError(try Session(model: cycle)) { error in
+            XCTAssertTrue(error.localizedDescription.contains("is part of a cycle"), error.localizedDescription)
+        }
+    }
+
+    func testInputsAreCheckedAgainstTheDeclaration() throws {
+        let session = try Session(model: model([node("Add", ["x", "y"], ["z"], name: "add")]))
+        let x = try Tensor(float32: [1], shape: [1])
+        XCTAssertThrowsError(try session.run(["x": .tensor(x)])) { error in
+            XCTAssertTrue(error.localizedDescription.hasPrefix("input 'y': no value given"), error.localizedDescription)
+        }
+        let wrongType = try Tensor(dtype: .int32, shape: [1], values: [Int32(1)])
+        XCTAssertThrowsError(try session.run(["x": .tensor(x), "y": .tensor(wrongType)])) { error in
+            XCTAssertEqual(error.localizedDescription, "input 'y': expected float32, found int32")
+        }
+        let wrongRank = try Tensor(float32: [1], shape: [1, 1])
+        XCTAssertThrowsError(try session.run(["x": .tensor(x), "y": .tensor(wrongRank)])) { error in
+            XCTAssertTrue(error.localizedDescription.contains("rank 1"), error.localizedDescription)
+        }
+        let mismatched = try Tensor(float32: [1, 2, 3], shape: [3]), other = try Tensor(float32: [1, 2], shape: [2])
+        XCTAssertThrowsError(try session.run(["x": .tensor(mismatched), "y": .tensor(other)])) { error in
+            XCTAssertEqual(error.localizedDescription, "node 'add' (Add): shapes [3] and [2] cannot be broadcast")
+        }
+    }
+
+    func testRegistryLookupHonoursVersionRanges() {
+        let registry = ONNXOps.registry
+        XCTAssertNotNil(registry.lookup(domain: "", name: "Add", opset: 14))
+        XCTAssertNil(registry.lookup(domain: "", name: "Add", opset: 6), "Add before opset 7 had legacy broadcast semantics")
+        XCTAssertNotNil(registry.lookup(domain: "ai.onnx", name: "Relu", opset: 13))
+        XCTAssertEqual(OpRegistry.distance("kitten", "sitting"), 3)
+    }
+
+    func testBroadcastShapes() throws {
+        XCTAssertEqual(try Broadcast.shape([[2, 1, 3], [4, 1]]), [2, 4, 3])
+        XCTAssertEqual(try Broadcast.shape([[], [5]]), [5])
+        XCTAssertEqual(try Broadcast.shape([[0, 3], [1, 3]]), [0, 3])
+        XCTAssertThrowsError(try Broadcast.shape([[2], [3]]))
+        XCTAssertEqual(Broadcast.strides(of: [4, 1], in: [2, 4, 3]), [0, 1, 0])
+    }
+}

@@ -1,7 +1,0 @@
-import XCTest
-
-@testable import TensorRTFormat
-
-final class TensorRTPlaceholderTests: XCTestCase {
-    func testModuleBuilds() {}
-}
