@@ -1,0 +1,4 @@
+/// Registrations of control flow (If, Loop, Scan) and recurrent ops (LSTM, GRU, RNN) (ONNX/ControlFlow/).
+enum ControlFlowOps {
+    static var registrations: [OpRegistration] { [] }
+}
