@@ -47,11 +47,16 @@ let package = Package(
             name: "TensorRTFormat",
             dependencies: ["LockstepCore", "TensorIO"]
         ),
+        // CBLAS from OpenBLAS (Debian libopenblas-dev) for GEMM.
+        .target(
+            name: "CBLAS",
+            path: "Sources/CBLAS",
+            linkerSettings: [.linkedLibrary("openblas")]
+        ),
         // Reference interpreter: executor, op registry, ONNX (later TFLite) ops, shared kernels.
         .target(
             name: "Interpreter",
-            dependencies: ["LockstepCore"],
-            linkerSettings: [.linkedLibrary("openblas")]
+            dependencies: ["LockstepCore", "CBLAS"]
         ),
         .target(
             name: "LockstepKit",

@@ -112,3 +112,26 @@ final class ExecutorTests: XCTestCase {
         XCTAssertEqual(Broadcast.strides(of: [4, 1], in: [2, 4, 3]), [0, 1, 0])
     }
 }
+
+final class GEMMTests: XCTestCase {
+    func testSgemmAgainstANaiveProduct() {
+        let m = 3, n = 4, k = 5
+        let a = (0..<(m * k)).map { Float($0 % 7) - 3 }, b = (0..<(k * n)).map { Float($0 % 5) * 0.5 }
+        var c = [Float](repeating: 1, count: m * n)
+        GEMM.sgemm(m: m, n: n, k: k, alpha: 2, a: a, b: b, beta: 1, c: &c)
+        for i in 0..<m {
+            for j in 0..<n {
+                var s: Float = 0
+                for p in 0..<k { s += a[i * k + p] * b[p * n + j] }
+                XCTAssertEqual(c[i * n + j], 2 * s + 1, accuracy: 1e-5)
+            }
+        }
+        // Transposed operands give the same product.
+        let at = (0..<(k * m)).map { idx in a[(idx % m) * k + idx / m] }
+        var c2 = [Float](repeating: 0, count: m * n)
+        GEMM.sgemm(m: m, n: n, k: k, a: at, transposeA: true, b: b, c: &c2)
+        var c3 = [Float](repeating: 0, count: m * n)
+        GEMM.sgemm(m: m, n: n, k: k, a: a, b: b, c: &c3)
+        XCTAssertEqual(c2, c3)
+    }
+}
