@@ -2,13 +2,17 @@
 # Fetches the third-party model corpus that Lockstep's tests use as an oracle, into a cache outside
 # git (${LOCKSTEP_CACHE:-~/.cache/lockstep}/corpus, see scripts/lib.sh). Never committed.
 #
-#   wheels/   pinned wheels, `pip download --no-deps`: onnx==1.23.2, rapidocr-onnxruntime==1.4.4
+#   wheels/   pinned wheels, `pip download --no-deps`: onnx==1.23.2, rapidocr-onnxruntime==1.4.4,
+#             mediapipe==0.10.14 (the CPython 3.11 manylinux x86_64 wheel whatever the host, ~36 MB)
 #   corpus/light, pytorch-converted, pytorch-operator, real, simple
 #             everything under onnx/backend/test/data/ in the onnx wheel (models, test_data_set_*,
 #             data.json), relative paths kept
 #   corpus/ppocr/       the PP-OCR models shipped in the rapidocr-onnxruntime wheel
 #   corpus/node/        the ONNX backend node cases, materialised by scripts/materialize_node_tests.py
-#   corpus/reference.json, manifest.txt   written by scripts/corpus_reference.py
+#   corpus/mediapipe/   the 14 .tflite models under mediapipe/modules/ in the mediapipe wheel,
+#                       relative paths below mediapipe/modules/ kept
+#   corpus/reference.json, manifest.txt   written by scripts/corpus_reference.py (.onnx)
+#   corpus/tflite-reference.json          written by scripts/tflite_reference.py (.tflite)
 #
 # Idempotent: every step leaves a stamp in corpus/.stamps (or wheels/) naming what it was made
 # from, so a second run does no download and no work and needs no network.
@@ -27,6 +31,10 @@ bash "$ROOT/scripts/bootstrap.sh" >/dev/null
 
 ONNX_PIN="onnx==1.23.2"
 RAPIDOCR_PIN="rapidocr-onnxruntime==1.4.4"
+MEDIAPIPE_PIN="mediapipe==0.10.14"
+# The .tflite files are the same in every mediapipe wheel; always take one fixed wheel so the corpus
+# does not depend on the venv's Python version or the host's architecture.
+MEDIAPIPE_WHEEL_ARGS=(--python-version 3.11 --implementation cp --abi cp311 --platform manylinux_2_17_x86_64)
 WHEELS="$LOCKSTEP_CACHE/wheels"
 STAMPS="$CORPUS/.stamps"
 mkdir -p "$WHEELS" "$CORPUS" "$STAMPS"
@@ -38,9 +46,11 @@ die() { say "error: $*"; exit 1; }
 stamp_ok() { [[ $FORCE -eq 0 && -f "$STAMPS/$1" && "$(cat "$STAMPS/$1")" == "$2" ]]; }
 stamp_set() { printf '%s\n' "$2" >"$STAMPS/$1"; }
 
-# wheel PIN: prints the path of the pinned wheel, downloading it only when not there yet.
+# wheel PIN [PIP_ARGS...]: prints the path of the pinned wheel, downloading it (with the extra
+# `pip download` arguments, if any) only when not there yet.
 wheel() {
     local pin="$1" stamp="$WHEELS/.stamp-${1//[^A-Za-z0-9._-]/_}" file
+    shift
     if [[ $FORCE -eq 0 && -f "$stamp" ]]; then
         file="$WHEELS/$(cat "$stamp")"
         if [[ -f "$file" ]]; then
@@ -51,7 +61,7 @@ wheel() {
     local tmp
     tmp="$(mktemp -d "$WHEELS/.download.XXXXXX")"
     say "downloading $pin"
-    if ! "$PY" -m pip download -q --no-deps --disable-pip-version-check --only-binary=:all: -d "$tmp" "$pin" >&2; then
+    if ! "$PY" -m pip download -q --no-deps --disable-pip-version-check --only-binary=:all: "$@" -d "$tmp" "$pin" >&2; then
         rm -rf "$tmp"
         die "pip download $pin failed (network to PyPI needed on the first run)"
     fi
@@ -127,6 +137,15 @@ if ! stamp_ok node "$key" || ! have_all node; then
     stamp_set node "$key"
 fi
 
+# --- (d) TFLite models from mediapipe ------------------------------------------------------
+MEDIAPIPE_WHEEL="$(wheel "$MEDIAPIPE_PIN" "${MEDIAPIPE_WHEEL_ARGS[@]}")"
+key="$(basename "$MEDIAPIPE_WHEEL") $(sha "$MEDIAPIPE_WHEEL")"
+if ! stamp_ok mediapipe "$key" || ! have_all mediapipe; then
+    say "extracting the .tflite models from $(basename "$MEDIAPIPE_WHEEL")"
+    extract "$MEDIAPIPE_WHEEL" "mediapipe/modules/" "$CORPUS/mediapipe" ".tflite"
+    stamp_set mediapipe "$key"
+fi
+
 # --- reference facts -----------------------------------------------------------------------
 # Redone when any model, or the script, changed (paths, sizes and mtimes of every .onnx).
 key="$(
@@ -140,6 +159,18 @@ if ! stamp_ok reference "$key" || [[ ! -f "$CORPUS/reference.json" || ! -f "$COR
     stamp_set reference "$key"
 fi
 
+# The same for every .tflite (tflite package facts, LiteRT cross-check printed).
+key="$(
+    {
+        sha "$ROOT/scripts/tflite_reference.py"
+        cd "$CORPUS" && find . -name '*.tflite' -not -path './.*' -not -path '*.tmp/*' -printf '%p %s %T@\n' | LC_ALL=C sort
+    } | sha256sum | cut -d' ' -f1
+)"
+if ! stamp_ok tflite-reference "$key" || [[ ! -f "$CORPUS/tflite-reference.json" ]]; then
+    "$PY" "$ROOT/scripts/tflite_reference.py" "$CORPUS" >&2
+    stamp_set tflite-reference "$key"
+fi
+
 # --- summary -------------------------------------------------------------------------------
 total=0
 for folder in "${ONNX_DATA_FOLDERS[@]}" ppocr node; do
@@ -150,4 +181,6 @@ done
 if [[ -f "$CORPUS/node/skipped.txt" ]]; then
     printf '  %-18s %5d data sets skipped (node/skipped.txt)\n' "" "$(grep -vc '^#' "$CORPUS/node/skipped.txt" || true)"
 fi
-echo "corpus: $total models in $CORPUS ($((SECONDS - start)) s)"
+tflite_total="$(find "$CORPUS/mediapipe" -name '*.tflite' | wc -l)"
+printf '  %-18s %5d models (.tflite)\n' mediapipe "$tflite_total"
+echo "corpus: $total ONNX + $tflite_total TFLite models in $CORPUS ($((SECONDS - start)) s)"
