@@ -1,0 +1,75 @@
+import ArgumentParser
+import Foundation
+import LockstepKit
+
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Execute a model in the reference interpreter and write its outputs.",
+        discussion: """
+            Inputs come from --input NAME=FILE.npy, from --inputs DIR (<input name>.npy, else
+            input_<i>.npy by position), or are generated with --random-inputs SEED (ranges in
+            docs/run.md). With --output-dir, outputs are written as output_<i>.npy with a
+            manifest.json (name, file, dtype, shape, range per output); --intermediates also
+            writes every intermediate value under intermediates/. Existing files are replaced only
+            with --force. A summary (shapes, ranges, NaN/Inf counts) goes to stdout.
+            Exit codes: 0 success, 2 usage, input or model error.
+            """
+    )
+
+    @Argument(help: "Model file (.onnx).", completion: .file())
+    var model: String
+
+    @Option(name: .customLong("input"), help: "An input as NAME=FILE.npy (repeatable).")
+    var inputs: [String] = []
+
+    @Option(name: .customLong("inputs"), help: "Folder of input .npy files.", completion: .directory)
+    var inputDirectory: String?
+
+    @Option(name: .customLong("random-inputs"), help: "Generate missing inputs from this seed.")
+    var randomSeed: UInt64?
+
+    @Option(name: .customLong("dim"), help: "Size of a symbolic dimension for random inputs, as NAME=N (repeatable).")
+    var dimensions: [String] = []
+
+    @Option(name: .customLong("output-dir"), help: "Write outputs and manifest.json here.", completion: .directory)
+    var outputDirectory: String?
+
+    @Flag(help: "Keep and write every intermediate value.")
+    var intermediates = false
+
+    @Flag(help: "Replace existing files in the output folder.")
+    var force = false
+
+    @Flag(help: "Print the summary as JSON.")
+    var json = false
+
+    func run() throws {
+        var options = ModelRun.Options()
+        for item in inputs {
+            guard let eq = item.firstIndex(of: "="), eq != item.startIndex, item.index(after: eq) != item.endIndex else {
+                throw ValidationError("--input expects NAME=FILE.npy, got '\(item)'")
+            }
+            options.inputFiles[String(item[..<eq])] = String(item[item.index(after: eq)...])
+        }
+        for item in dimensions {
+            let parts = item.split(separator: "=", maxSplits: 1)
+            guard parts.count == 2, let n = Int(parts[1]), n >= 0 else { throw ValidationError("--dim expects NAME=N, got '\(item)'") }
+            options.dimensions[String(parts[0])] = n
+        }
+        options.inputDirectory = inputDirectory
+        options.randomSeed = randomSeed
+        options.outputDirectory = outputDirectory
+        options.intermediates = intermediates
+        options.force = force
+        let result = try ModelRun.run(modelPath: model, options: options)
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            struct Out: Encodable { var outputs: [ModelRun.OutputSummary]; var intermediates: [ModelRun.OutputSummary]; var generatedInputs: [String] }
+            print(String(decoding: try encoder.encode(Out(outputs: result.outputs, intermediates: result.intermediates, generatedInputs: result.generatedInputs)), as: UTF8.self))
+        } else {
+            print(ModelRun.text(result), terminator: "")
+        }
+    }
+}

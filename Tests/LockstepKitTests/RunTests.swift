@@ -1,0 +1,74 @@
+import Foundation
+import Interpreter
+import LockstepCore
+import LockstepTestSupport
+import TensorIO
+import XCTest
+
+@testable import LockstepKit
+
+/// `lockstep run` on ONNX backend node cases: inputs from .npy files, random inputs, manifest.
+final class RunTests: XCTestCase {
+    var scratch: String!
+
+    override func setUpWithError() throws {
+        scratch = FileManager.default.temporaryDirectory.appendingPathComponent("run-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+    }
+
+    override func tearDown() { try? FileManager.default.removeItem(atPath: scratch) }
+
+    func testInputsFromAFolderProduceTheSuiteOutputAndAManifest() throws {
+        let caseDir = try CorpusTests.corpusDirectory() + "/node/test_add"
+        let inputs = scratch + "/in"
+        try FileManager.default.createDirectory(atPath: inputs, withIntermediateDirectories: true)
+        for i in 0..<2 {  // by position: input_0.npy, input_1.npy
+            let t = try TensorProtoFile.read(path: "\(caseDir)/test_data_set_0/input_\(i).pb").tensor
+            try Npy.write(t, to: "\(inputs)/input_\(i).npy")
+        }
+        var options = ModelRun.Options()
+        options.inputDirectory = inputs
+        options.outputDirectory = scratch + "/out"
+        options.intermediates = true
+        let result = try ModelRun.run(modelPath: caseDir + "/model.onnx", options: options)
+        XCTAssertEqual(result.outputs.map(\.file), ["output_0.npy"])
+        let written = try Npy.read(path: scratch + "/out/output_0.npy")
+        let expected = try TensorProtoFile.read(path: "\(caseDir)/test_data_set_0/output_0.pb").tensor
+        XCTAssertNil(Conformance.compare(written, expected, rtol: 0, atol: 0))
+        let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: scratch + "/out/manifest.json"))) as? [String: Any]
+        let outputs = try XCTUnwrap(manifest?["outputs"] as? [[String: Any]])
+        XCTAssertEqual(outputs.first?["file"] as? String, "output_0.npy")
+        XCTAssertEqual(outputs.first?["dtype"] as? String, "float32")
+        XCTAssertEqual(outputs.first?["shape"] as? [Int], [3, 4, 5])
+
+        // A second run refuses to replace the files without --force.
+        XCTAssertThrowsError(try ModelRun.run(modelPath: caseDir + "/model.onnx", options: options)) { error in
+            XCTAssertTrue(error.localizedDescription.contains("already exists; pass --force"), error.localizedDescription)
+        }
+        options.force = true
+        XCTAssertNoThrow(try ModelRun.run(modelPath: caseDir + "/model.onnx", options: options))
+    }
+
+    func testRandomInputsAreSeededAndMissingInputsAreNamed() throws {
+        let model = try CorpusTests.corpusDirectory() + "/node/test_add/model.onnx"
+        XCTAssertThrowsError(try ModelRun.run(modelPath: model, options: ModelRun.Options())) { error in
+            XCTAssertTrue(error.localizedDescription.hasPrefix("input 'x' (tensor(float32)[3, 4, 5]) has no value"), error.localizedDescription)
+        }
+        var options = ModelRun.Options()
+        options.randomSeed = 7
+        let a = try ModelRun.run(modelPath: model, options: options)
+        let b = try ModelRun.run(modelPath: model, options: options)
+        XCTAssertEqual(a.outputs, b.outputs)
+        XCTAssertEqual(a.generatedInputs, ["x", "y"])
+        let s = try XCTUnwrap(a.outputs.first)
+        XCTAssertGreaterThanOrEqual(s.min ?? -3, -2)
+        XCTAssertLessThan(s.max ?? 3, 2)
+        options.randomSeed = 8
+        XCTAssertNotEqual(try ModelRun.run(modelPath: model, options: options).outputs, a.outputs)
+    }
+
+    func testSanitizedNames() {
+        XCTAssertEqual(ModelRun.sanitized("conv1/out:0"), "conv1_out_0")
+        XCTAssertEqual(ModelRun.sanitized("../x"), "_.._x")
+    }
+}
