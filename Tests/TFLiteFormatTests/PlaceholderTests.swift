@@ -1,7 +1,0 @@
-import XCTest
-
-@testable import TFLiteFormat
-
-final class TFLitePlaceholderTests: XCTestCase {
-    func testModuleBuilds() {}
-}
