@@ -114,7 +114,8 @@ struct Converter {
             let sparsity = try self.sparsity(tensor, subgraph: s, tensor: t, label: label)
             let dims = tensor.has_shape_signature != 0 ? tensor.shape_signature.int32s : tensor.shape.int32s
             let shape = Shape(dims.map { $0 >= 0 ? .fixed(Int($0)) : .unknown })
-            values.append(ValueInfo(name: names[t], type: element.valueType(shape: shape), quantization: quantization,
+            values.append(ValueInfo(name: names[t], type: element.valueType(shape: shape),
+                                    docString: Self.quantizationDetails(tensor, valueNames: names), quantization: quantization,
                                     isVariable: tensor.is_variable != 0, sparsity: sparsity))
             if tensor.external_buffer != 0 {
                 throw TFLiteError.unsupported(path: path,
@@ -272,6 +273,24 @@ struct Converter {
         if zeroPoints.isEmpty { zeroPoints = [Int64](repeating: 0, count: scales.count) }
         return QuantizationParameters(scales: scales, zeroPoints: zeroPoints,
                                       axis: scales.count > 1 ? Int(t.quantized_dimension) : nil)
+    }
+
+    /// QuantizationParameters.details, which the IR has no field for, described in words:
+    /// "blockwise quantization: scales in tensor 'w_scales', zero points none, block size 32".
+    static func quantizationDetails(_ t: lockstep_tflite_tensor, valueNames: [String]) -> String {
+        guard t.has_quantization != 0 else { return "" }
+        func tensor(_ index: Int32) -> String {
+            if index == -1 { return "none" }
+            return index >= 0 && Int(index) < valueNames.count ? "in tensor '\(valueNames[Int(index)])'" : "in tensor \(index)"
+        }
+        switch t.quantization_details_type {
+        case 0: return ""
+        case 1: return "custom quantization"
+        case 2, 3:
+            let kind = t.quantization_details_type == 2 ? "blockwise" : "multi-axis"
+            return "\(kind) quantization: scales \(tensor(t.details_scales)), zero points \(tensor(t.details_zero_points)), block size \(t.details_block_size)"
+        default: return "quantization details of unknown type \(t.quantization_details_type)"
+        }
     }
 
     func sparsity(_ t: lockstep_tflite_tensor, subgraph s: Int, tensor: Int, label: String) throws -> SparsityParameters? {

@@ -118,8 +118,6 @@ extension lockstep_tflite_string {
         guard let data, length > 0 else { return [] }
         return Array(UnsafeRawBufferPointer(start: data, count: length))
     }
-
-    var isPresent: Bool { data != nil }
 }
 
 extension lockstep_tflite_vector {
@@ -132,7 +130,5 @@ extension lockstep_tflite_vector {
 
     var int32s: [Int32] { elements(Int32.self) }
     var int64s: [Int64] { elements(Int64.self) }
-    var uint16s: [UInt16] { elements(UInt16.self) }
-    var uint8s: [UInt8] { elements(UInt8.self) }
     var floats: [Float] { elements(UInt32.self).map { Float(bitPattern: $0) } }
 }

@@ -51,13 +51,4 @@ enum TFLiteElementType: Equatable {
         case .unknown: return .tensor(elementType: nil, shape: shape)
         }
     }
-
-    /// How the type reads in messages (`FLOAT32`, `TensorType 99`).
-    var label: String {
-        switch self {
-        case .dtype(let t): return t.rawValue
-        case .opaque(let name): return name
-        case .unknown(let code): return FlatModel.tensorTypeName(code) ?? "TensorType \(code)"
-        }
-    }
 }

@@ -82,18 +82,44 @@ final class BadModelTests: XCTestCase {
     }
 
     func testUnsupportedSchemaVersionIsNamed() throws {
-        // float_conv.tflite with Model.version changed from 3 to 4: the version field is the
-        // root table's first field, found through its vtable.
+        // float_conv.tflite with Model.version (the root table's field 0) changed from 3 to 4.
         guard FileManager.default.fileExists(atPath: FeatureTests.models) else { throw XCTSkip("Fixtures/models not generated yet") }
-        var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: FeatureTests.models + "/float_conv.tflite")))
-        let root = Int(bytes.withUnsafeBytes { $0.loadUnaligned(as: UInt32.self) })
-        let vtable = root - Int(bytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: root, as: Int32.self) })
-        let versionOffset = Int(bytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: vtable + 4, as: UInt16.self) })
-        XCTAssertNotEqual(versionOffset, 0, "version is stored")
-        XCTAssertEqual(bytes[root + versionOffset], 3)
-        bytes[root + versionOffset] = 4
-        XCTAssertThrowsError(try bytes.withUnsafeBytes { try TFLiteLoader.load(bytes: $0, path: "v4") }) { error in
+        var file = try FlatFile(path: FeatureTests.models + "/float_conv.tflite")
+        let version = try XCTUnwrap(file.field(of: file.root, id: 0), "version is stored")
+        XCTAssertEqual(file.int32(at: version), 3)
+        file.setInt32(at: version, 4)
+        XCTAssertThrowsError(try file.bytes.withUnsafeBytes { try TFLiteLoader.load(bytes: $0, path: "v4") }) { error in
             XCTAssertEqual(error as? TFLiteError, .unsupported(path: "v4", reason: "unsupported schema version 4 (Lockstep reads TFLite schema version 3)"))
+        }
+    }
+
+    /// An operator code the schema does not list is named, and loading goes on.
+    func testUnknownBuiltinCodeIsNamedNotRefused() throws {
+        guard FileManager.default.fileExists(atPath: FeatureTests.models) else { throw XCTSkip("Fixtures/models not generated yet") }
+        var file = try FlatFile(path: FeatureTests.models + "/deprecated_code.tflite")
+        // Model.operator_codes (field 1)[1].builtin_code (field 3) is 150 (GELU): make it 250.
+        let code = try XCTUnwrap(file.field(of: file.element(of: file.field(of: file.root, id: 1), 1), id: 3))
+        XCTAssertEqual(file.int32(at: code), 150)
+        file.setInt32(at: code, 250)
+        let model = try file.bytes.withUnsafeBytes { try TFLiteLoader.load(bytes: $0, path: "unknown") }
+        XCTAssertEqual(model.graph.nodes.map(\.op.name), ["RELU", "UNKNOWN_250", "ADD"])
+        XCTAssertEqual(model.graph.nodes[1].op.domain, "")
+    }
+
+    /// WHILE naming a subgraph the model does not have is refused.
+    func testSubgraphIndexOutOfRangeIsRefused() throws {
+        guard FileManager.default.fileExists(atPath: FeatureTests.models) else { throw XCTSkip("Fixtures/models not generated yet") }
+        var file = try FlatFile(path: FeatureTests.models + "/control_flow.tflite")
+        // subgraphs (2)[0].operators (3)[0].builtin_options (4) is WhileOptions; body_subgraph_index is field 1.
+        let subgraph = try XCTUnwrap(file.element(of: file.field(of: file.root, id: 2), 0))
+        let whileOp = try XCTUnwrap(file.element(of: file.field(of: subgraph, id: 3), 0))
+        let options = try XCTUnwrap(file.deref(file.field(of: whileOp, id: 4)))
+        let body = try XCTUnwrap(file.field(of: options, id: 1))
+        XCTAssertEqual(file.int32(at: body), 2)
+        file.setInt32(at: body, 9)
+        XCTAssertThrowsError(try file.bytes.withUnsafeBytes { try TFLiteLoader.load(bytes: $0, path: "cf") }) { error in
+            XCTAssertEqual(error.localizedDescription,
+                           "cf: subgraph 0 'main': operator 0 (WHILE): body_subgraph_index 9 is out of range (model has 5 subgraphs)")
         }
     }
 
@@ -181,5 +207,40 @@ struct SplitMix {
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
+    }
+}
+
+/// Just enough FlatBuffers navigation to patch one field of a fixture in a test.
+struct FlatFile {
+    var bytes: [UInt8]
+
+    init(path: String) throws { bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path))) }
+
+    func uint32(at position: Int) -> Int { Int(bytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: position, as: UInt32.self) }) }
+    func int32(at position: Int) -> Int32 { bytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: position, as: Int32.self) } }
+    mutating func setInt32(at position: Int, _ value: Int32) {
+        withUnsafeBytes(of: value.littleEndian) { bytes.replaceSubrange(position..<position + 4, with: $0) }
+    }
+
+    /// The root table.
+    var root: Int { uint32(at: 0) }
+
+    /// Follows the uoffset stored at `position`.
+    func deref(_ position: Int?) -> Int? { position.map { $0 + uint32(at: $0) } }
+
+    /// Where field `id` of the table at `table` is stored; nil when absent.
+    func field(of table: Int?, id: Int) -> Int? {
+        guard let table else { return nil }
+        let vtable = table - Int(int32(at: table))
+        let vtableSize = Int(bytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: vtable, as: UInt16.self) })
+        guard 4 + 2 * id < vtableSize else { return nil }
+        let offset = Int(bytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: vtable + 4 + 2 * id, as: UInt16.self) })
+        return offset == 0 ? nil : table + offset
+    }
+
+    /// Table `index` of the vector of tables referenced by the field at `position`.
+    func element(of position: Int?, _ index: Int) -> Int? {
+        guard let vector = deref(position) else { return nil }
+        return deref(vector + 4 + 4 * index)
     }
 }

@@ -242,6 +242,47 @@ final class FeatureTests: XCTestCase {
         XCTAssertEqual(try copy.floatValues(), try weights.floatValues())
     }
 
+    /// A model over 2 GB (as the converter writes them: the flatbuffer, then the buffers past it):
+    /// buffer_offset.tflite with its two buffers moved beyond 2^31 in a sparse file.
+    func testModelOverTwoGigabytesReadsBuffersPastTheFlatbuffer() throws {
+        _ = try load("buffer_offset.tflite")  // skips when the fixtures are not generated
+        let original = [UInt8](try Data(contentsOf: URL(fileURLWithPath: Self.models + "/buffer_offset.tflite")))
+        let flatbufferEnd = 592  // where the fixture's first buffer starts (README.md)
+        var prefix = Array(original[..<flatbufferEnd])
+        let far = 1 << 31
+        // Buffer.offset is a uint64 stored once in the flatbuffer for each buffer: 592 and 640.
+        for (old, new) in [(592, far + 64), (640, far + 128)] {
+            let pattern = withUnsafeBytes(of: UInt64(old).littleEndian) { Array($0) }
+            let hits = stride(from: 0, to: flatbufferEnd - 8, by: 8).filter { Array(prefix[$0..<$0 + 8]) == pattern }
+            guard hits.count == 1, let at = hits.first else { return XCTFail("offset \(old) found \(hits.count) times") }
+            prefix.replaceSubrange(at..<at + 8, with: withUnsafeBytes(of: UInt64(new).littleEndian) { Array($0) })
+        }
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("lockstep-large-\(getpid()).tflite").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        guard FileManager.default.createFile(atPath: path, contents: Data(prefix)), let handle = FileHandle(forWritingAtPath: path) else {
+            throw XCTSkip("cannot write \(path)")
+        }
+        try handle.seek(toOffset: UInt64(far + 64))
+        try handle.write(contentsOf: Data(original[592..<640]))
+        try handle.seek(toOffset: UInt64(far + 128))
+        try handle.write(contentsOf: Data(original[640..<652]))
+        try handle.close()  // a sparse file: about 4 KB on disk
+
+        let model = try TFLiteLoader.load(path: path)
+        let weights = try initializer(model, "fc/weights")
+        XCTAssertTrue(weights.storage.isView)
+        XCTAssertEqual(try weights.floatValues(),
+                       [0.1875, -0.1875, -0.25, 0.4375, -0.3125, -0.1875, 0.125, 0.25, 0.125, 0.375, -0.4375, -0.125])
+        XCTAssertEqual(try initializer(model, "fc/bias").floatValues(), [0.0625, -0.0625, -0.125])
+
+        // Cut the file so the last buffer runs past its end: refused with the reason.
+        XCTAssertEqual(truncate(path, off_t(far + 130)), 0)
+        XCTAssertThrowsError(try TFLiteLoader.load(path: path)) { error in
+            XCTAssertTrue(error.localizedDescription.contains("buffer 2 of 12 bytes at offset \(far + 128) lies past the end of the file"),
+                          error.localizedDescription)
+        }
+    }
+
     func testMappedFileIsSharedByAllConstants() throws {
         let model = try load("float_conv.tflite")
         let bases = model.graph.initializers.compactMap { $0.tensor.storage.bytes.baseAddress }
@@ -316,5 +357,11 @@ final class FeatureTests: XCTestCase {
         XCTAssertEqual(TFLiteElementType(code: 13), .opaque("resource"))
         XCTAssertEqual(TFLiteElementType(code: 17), .dtype(.int4))
         XCTAssertEqual(TFLiteElementType(code: 99), .unknown(99))
+        // Every code the schema names has a meaning in the IR, and no other code does.
+        for code in Int8(0)...Int8(40) {
+            let named = FlatModel.tensorTypeName(code) != nil
+            let known = TFLiteElementType(code: code) != .unknown(code)
+            XCTAssertEqual(named, known, "TensorType \(code)")
+        }
     }
 }
