@@ -1,0 +1,61 @@
+import LockstepCore
+
+/// CumSum (opsets 11–14+): running sums along the axis given by the int32/int64 scalar input
+/// `axis` (negative from the end). `exclusive`=1 leaves out the current element (the first sum
+/// is 0); `reverse`=1 sums from the end. Integers wrap; float16/bfloat16 (14+) sum in float32 and
+/// round each result once.
+struct CumSumKernel: Kernel {
+    let exclusive: Bool
+    let reverse: Bool
+
+    static let registration = OpRegistration("CumSum", versions: 11...Int.max) { context in
+        let a = context.attributes
+        return CumSumKernel(exclusive: try a.int("exclusive", default: 0) != 0, reverse: try a.int("reverse", default: 0) != 0)
+    }
+
+    func prepare(_ inputs: [Value?], context: ExecutionContext) throws -> [TensorInfo?] {
+        [TensorInfo(try Inputs.tensor(inputs, 0, name: "x"))]
+    }
+
+    func evaluate(_ inputs: [Value?], context: ExecutionContext) throws -> [Value?] {
+        let x = try Inputs.tensor(inputs, 0, name: "x")
+        let axisTensor = try Inputs.tensor(inputs, 1, name: "axis")
+        guard axisTensor.dtype == .int32 || axisTensor.dtype == .int64 else { throw KernelError("axis must be int32 or int64, found \(axisTensor.dtype)") }
+        let a = try AxisInput.normalize(try AxisInput.scalar(axisTensor, name: "axis"), rank: x.rank)
+        if x.dtype == .float16 || x.dtype == .bfloat16 {
+            return [.tensor(try compute(try x.widenedToFloat(), axis: a).narrowed(to: x.dtype))]
+        }
+        return [.tensor(try compute(x, axis: a))]
+    }
+
+    func compute(_ x: Tensor, axis: Int) throws -> Tensor {
+        struct Visitor: ScalarVisitor {
+            let x: Tensor, outer: Int, dim: Int, inner: Int, exclusive: Bool, reverse: Bool
+            func visit<T: TensorScalar>(_: T.Type) throws -> Tensor {
+                try x.withElements(as: T.self) { src in
+                    try Tensor.build(x.dtype, shape: x.shape, as: T.self) { out in
+                        for o in 0..<outer {
+                            for i in 0..<inner {
+                                var sum = T.zero
+                                for step in 0..<dim {
+                                    let k = reverse ? dim - 1 - step : step
+                                    let at = (o * dim + k) * inner + i
+                                    if exclusive {
+                                        out[at] = sum
+                                        sum = T.add(sum, src[at])
+                                    } else {
+                                        sum = T.add(sum, src[at])
+                                        out[at] = sum
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        guard x.dtype != .bool else { throw KernelError("CumSum is not defined for bool") }
+        let outer = x.shape[..<axis].reduce(1, *), inner = x.shape[(axis + 1)...].reduce(1, *)
+        return try x.dtype.dispatch(Visitor(x: x, outer: outer, dim: x.shape[axis], inner: inner, exclusive: exclusive, reverse: reverse))
+    }
+}
