@@ -106,6 +106,8 @@ public enum TypeConversion {
     static func encode(_ lane: Lane, from source: DType, to target: DType, shape: [Int], options: Options) throws -> Tensor {
         switch lane {
         case .floats(let values): return try encodeFloats(values, from: source, to: target, shape: shape, options: options)
+        case .integers(let values, _) where source == .bool && target == .string:
+            return try Tensor(strings: values.map { Array(($0 != 0 ? "True" : "False").utf8) }, shape: shape)
         case .integers(let values, let unsigned): return try encodeIntegers(values, unsigned: unsigned, to: target, shape: shape, options: options)
         case .strings(let strings):
             if target == .string { return try Tensor(strings: strings, shape: shape) }

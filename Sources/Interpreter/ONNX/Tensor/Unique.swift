@@ -8,10 +8,12 @@ import LockstepCore
 struct UniqueKernel: Kernel {
     let axis: Int?
     let sorted: Bool
+    let outputCount: Int
 
     static let registration = OpRegistration("Unique", versions: 11...Int.max) { context in
         let a = context.attributes
-        return UniqueKernel(axis: try a.int("axis"), sorted: try a.int("sorted", default: 1) != 0)
+        return UniqueKernel(axis: try a.int("axis"), sorted: try a.int("sorted", default: 1) != 0,
+                            outputCount: max(1, min(4, context.node.outputs.count)))
     }
 
     struct Groups {
@@ -74,6 +76,6 @@ struct UniqueKernel: Kernel {
         tables[a] = groups.first.map { $0 * strides[a] }
         let y = try DataMovement.gather(x, shape: shape, offsets: tables)
         func int64(_ v: [Int]) throws -> Value { .tensor(try Tensor(dtype: .int64, shape: [v.count], values: v.map { Int64($0) })) }
-        return [.tensor(y), try int64(groups.first), try int64(groups.inverse), try int64(groups.counts)]
+        return Array([.tensor(y), try int64(groups.first), try int64(groups.inverse), try int64(groups.counts)].prefix(outputCount))
     }
 }
