@@ -148,23 +148,20 @@ public enum Conformance {
                 for (i, input) in model.graph.runtimeInputs.enumerated() {
                     let file = "\(setDir)/input_\(i).pb"
                     guard FileManager.default.fileExists(atPath: file) else { continue }  // omitted optional input
-                    guard case .tensor = input.type else {
-                        return CaseResult(name: name, op: op, status: .unsupported, reason: "\(set): input '\(input.name)' is \(input.type); only tensor test data is read")
+                    guard let kind = valueKind(input.type) else {
+                        return CaseResult(name: name, op: op, status: .unsupported, reason: "\(set): input '\(input.name)' is \(input.type); only tensor, sequence and optional test data is read")
                     }
-                    feeds[input.name] = .tensor(try TensorProtoFile.read(path: file).tensor)
+                    feeds[input.name] = try interpreterValue(try ValueProtoFile.read(path: file, as: kind), declared: input.type)
                 }
                 let result = try session.run(feeds)
                 for (i, output) in model.graph.outputs.enumerated() {
                     let file = "\(setDir)/output_\(i).pb"
                     guard FileManager.default.fileExists(atPath: file) else { continue }
-                    guard case .tensor = output.type else {
-                        return CaseResult(name: name, op: op, status: .unsupported, reason: "\(set): output '\(output.name)' is \(output.type); only tensor test data is read")
+                    guard let kind = valueKind(output.type) else {
+                        return CaseResult(name: name, op: op, status: .unsupported, reason: "\(set): output '\(output.name)' is \(output.type); only tensor, sequence and optional test data is read")
                     }
-                    let expected = try TensorProtoFile.read(path: file).tensor
-                    guard case .tensor(let actual)? = result.outputs[i].value else {
-                        return CaseResult(name: name, op: op, status: .failed, reason: "\(set): output '\(output.name)' is not a tensor")
-                    }
-                    if let mismatch = compare(actual, expected, rtol: rtol, atol: atol) {
+                    let expected = try ValueProtoFile.read(path: file, as: kind)
+                    if let mismatch = compare(result.outputs[i].value, expected, rtol: rtol, atol: atol) {
                         return CaseResult(name: name, op: op, status: .failed, reason: "\(set): output '\(output.name)': \(mismatch)")
                     }
                 }
@@ -184,6 +181,64 @@ public enum Conformance {
         let ops = model.graph.nodes.map(\.op.name)
         let matching = ops.filter { key.contains($0.lowercased()) }.max { $0.count < $1.count }
         return matching ?? ops.first ?? "?"
+    }
+
+    /// Which message a test-data file of a value of type `type` holds (nil: not readable).
+    static func valueKind(_ type: ValueType) -> ValueProtoFile.Kind? {
+        switch type {
+        case .tensor: return .tensor
+        case .sequence: return .sequence
+        case .optional: return .optional
+        case .sparseTensor, .map, .opaque, .unspecified: return nil
+        }
+    }
+
+    /// A value read from test data as the interpreter's `Value` (sequences hold tensors only).
+    static func interpreterValue(_ value: ProtoValue, declared: ValueType?) throws -> Value {
+        switch value {
+        case .tensor(let t):
+            return .tensor(t)
+        case .sequence(let items):
+            let tensors = try items.map { item -> Tensor in
+                guard case .tensor(let t) = item else { throw InterpreterError.graph("sequences of sequences or optionals are not supported") }
+                return t
+            }
+            var elementType = tensors.first?.dtype
+            if elementType == nil, case .sequence(.tensor(let declaredType, _)?)? = declared { elementType = declaredType }
+            return .sequence(tensors, elementType: elementType)
+        case .optional(let inner):
+            var innerType: ValueType?
+            if case .optional(let t)? = declared { innerType = t }
+            return .optional(try inner.map { try interpreterValue($0, declared: innerType) })
+        }
+    }
+
+    /// Compares a computed value with expected test data (tensors as below, sequences element by element).
+    static func compare(_ actual: Value?, _ expected: ProtoValue, rtol: Double, atol: Double) -> String? {
+        switch (actual, expected) {
+        case (.tensor(let a)?, .tensor(let e)):
+            return compare(a, e, rtol: rtol, atol: atol)
+        case (.sequence(let a, _)?, .sequence(let e)):
+            guard a.count == e.count else { return "sequence of \(a.count) tensors, expected \(e.count)" }
+            for (i, (x, y)) in zip(a, e).enumerated() {
+                if let mismatch = compare(.tensor(x), y, rtol: rtol, atol: atol) { return "element \(i): \(mismatch)" }
+            }
+            return nil
+        case (.optional(nil)?, .optional(nil)):
+            return nil
+        case (.optional(let a?)?, .optional(let e?)):
+            return compare(a, e, rtol: rtol, atol: atol).map { "optional value: \($0)" }
+        default:
+            return "value is \(actual?.typeDescription ?? "missing"), expected \(describe(expected))"
+        }
+    }
+
+    static func describe(_ value: ProtoValue) -> String {
+        switch value {
+        case .tensor(let t): return "tensor(\(t.dtype))\(t.shape)"
+        case .sequence(let items): return "sequence of \(items.count)"
+        case .optional(let inner): return inner.map { "optional(\(describe($0)))" } ?? "empty optional"
+        }
     }
 
     /// numpy `assert_allclose(actual, expected, rtol, atol, equal_nan=True)` plus exact dtype and shape.
