@@ -81,7 +81,7 @@ enum JSONKind {
             return .unrecognised
         }
         guard let items = v.arrayValue, let first = items.first else { return .unrecognised }
-        if first["count"] != nil && first["name"] == nil && items.count >= 1 && first.objectMembers?.count == 1 { return .profileJSON }
+        if first["count"] != nil && first["name"] == nil && (items.count == 1 || items[1]["name"] != nil) { return .profileJSON }
         if first["name"]?.stringValue != nil && (first["averageMs"] != nil || first["timeMs"] != nil) { return .profileJSON }
         if first["latencyMs"] != nil || first["startEnqMs"] != nil || first["startInMs"] != nil { return .timesJSON }
         if first["name"] != nil && first["values"] != nil && first["dimensions"] != nil { return .exportOutputJSON }

@@ -54,8 +54,12 @@ enum PrintedTensor {
                 return try Tensor(dtype: .bool, shape: dims, values: values.map { UInt8($0 != 0 ? 1 : 0) })
             case .float64?:
                 return try Tensor(dtype: .float64, shape: dims, values: values)
-            default:
+            case nil, .float32?, .float16?, .bfloat16?, .float8e4m3fn?, .float8e4m3fnuz?, .float8e5m2?, .float8e5m2fnuz?,
+                 .float8e8m0?, .float4e2m1?, .float6e2m3?, .float6e3m2?, .int4?, .uint4?, .int2?, .uint2?:
+                // Printed values of narrow types: kept as float32 (they are exact there).
                 return try Tensor(float32: values.map { Float($0) }, shape: dims)
+            case .string?, .complex64?, .complex128?:
+                throw PrintedTensorError("\(what): printed values cannot form a \(dtype!) tensor")
             }
         } catch let e as PrintedTensorError {
             throw e

@@ -157,6 +157,48 @@ final class BundleTests: XCTestCase {
         XCTAssertTrue(bundle.warnings.contains { $0.contains("2 optimisation profiles; the graph shows profile 0") })
     }
 
+    /// Logs: a name-only `--dumpLayerInfo` section, and a TensorRT 8.0-era verbose block whose
+    /// lines carry the log prefix and write tensors as `name[Type(dims)]`.
+    func testOtherLogForms() throws {
+        let dir = try TempDir()
+        let nameOnly = try dir.write("names.log", """
+            &&&& RUNNING TensorRT.trtexec [TensorRT v8601] # trtexec --loadEngine=m.plan --dumpLayerInfo
+            [06/01/2023-10:00:00] [I] Layers:
+            conv1 + relu1
+            Reformatting CopyNode for Input Tensor 0 to fc
+            fc
+
+            Bindings:
+            data
+            prob
+            [06/01/2023-10:00:00] [I] Skipped inference phase since --skipInference is added.
+
+            """)
+        let a = try TensorRTBundleLoader.load(path: nameOnly)
+        XCTAssertEqual(a.layerInfoForm, .nameOnly)
+        XCTAssertEqual(a.layers.map(\.name), ["conv1 + relu1", "Reformatting CopyNode for Input Tensor 0 to fc", "fc"])
+        XCTAssertEqual(a.bindings.map(\.name), ["data", "prob"])
+        XCTAssertEqual(a.tensorRTVersion?.description, "8.6.1")
+        XCTAssertTrue(a.warnings.contains { $0.contains("layer names only") })
+
+        let verbose = try dir.write("build.log", """
+            [V] [TRT] Engine Layer Information:
+            [V] [TRT] Layer(Scale): data_bn + data_scale, Tactic: 0, data[Float(-2,3,300,300)] -> data_bn[Float(-2,3,300,300)]
+            [V] [TRT] Layer(CaskConvolution): conv1_h + conv1_relu, Tactic: 1062367460111450758, data_bn[Float(-2,3,300,300)] -> conv1_h[Half(-2,32,150,150)]
+            [V] [TRT] Layer(Reformat): Reformatting CopyNode for Output Tensor 0 to conv1_pool, Tactic: 0, a[Float(-2,32,75,75)] -> conv1_pool[Half(-2,32,75,75)]
+            [I] [TRT] done
+
+            """)
+        let b = try TensorRTBundleLoader.load(path: verbose)
+        XCTAssertEqual(b.layerInfoForm, .verboseBuildLog)
+        XCTAssertEqual(b.layers.map(\.type), ["Scale", "CaskConvolution", "Reformat"])
+        XCTAssertEqual(b.layers[1].fusedParts, ["conv1_h", "conv1_relu"])
+        XCTAssertEqual(b.layers[1].tacticValue, "1062367460111450758")
+        XCTAssertEqual(b.layers[1].outputs, [LayerTensor(name: "conv1_h", dimensions: [-2, 32, 150, 150], format: "Half", precision: .float16)])
+        XCTAssertEqual(b.layers[2].reformatTarget, "conv1_pool")
+        XCTAssertEqual(b.bindings.map(\.name), ["data", "a", "conv1_h", "conv1_pool"])
+    }
+
     /// TensorRT 11 replaces "Bindings" by "I/O Tensors" objects (docs: "Migrating IEngineInspector
     /// Usage from TensorRT 10.x to 11.x").
     func testTensorRT11IOTensors() throws {
