@@ -290,6 +290,28 @@ final class TensorOpsTests: XCTestCase {
         XCTAssertEqual(try ints(try run1("Shape", [try f32([], [2, 3, 0, 5])], ["start": .int(3), "end": .int(1)])), [])
     }
 
+    func testBitCastCumProdCenterCropPadTensorScatter() throws {
+        let bits = try run1("BitCast", opset: 26, [try f32([1, -0.0])], ["to": .int(6)])
+        XCTAssertEqual(try bits.scalars(as: Int32.self), [0x3f80_0000, Int32.min])
+        XCTAssertEqual(try run1("BitCast", opset: 26, [try Tensor(dtype: .int8, shape: [2], values: [Int8(-1), 3])], ["to": .int(2)]).scalars(as: UInt8.self), [255, 3])
+        assertError("BitCast", opset: 26, [try f32([1])], ["to": .int(7)], "cannot reinterpret float32 (32 bits) as int64 (64 bits)")
+        let cp = try run1("CumProd", opset: 26, [try i32([1, 2, 3]), try i64([0], [])], ["exclusive": .int(1), "reverse": .int(1)])
+        XCTAssertEqual(try cp.scalars(as: Int32.self), [6, 3, 1])
+        XCTAssertEqual(try run1("CumProd", opset: 26, [try f32([2, 3, 4]), try i32([0], [])]).floatValues(), [2, 6, 24])
+        // Crop 5 → 2 starts at 1; pad 2 → 5 puts 1 before and 2 after.
+        let ccp = try run1("CenterCropPad", opset: 18, [try f32((0..<10).map(Float.init), [5, 2]), try i64([2, 5])])
+        XCTAssertEqual(ccp.shape, [2, 5])
+        XCTAssertEqual(try ccp.floatValues(), [0, 2, 3, 0, 0, 0, 4, 5, 0, 0])
+        let axesOnly = try run1("CenterCropPad", opset: 18, [try f32((0..<10).map(Float.init), [5, 2]), try i64([3])], ["axes": .ints([-2])])
+        XCTAssertEqual(try axesOnly.floatValues(), [2, 3, 4, 5, 6, 7])
+        // Cache [batch 2, length 4, 1]; updates of length 2 at 3 (circular) and 1.
+        let cache = try f32([Float](repeating: 0, count: 8), [2, 4, 1])
+        let update = try f32([1, 2, 3, 4], [2, 2, 1])
+        let scattered = try run1("TensorScatter", opset: 24, [cache, update, try i64([3, 1])], ["mode": .string(Array("circular".utf8)), "axis": .int(1)])
+        XCTAssertEqual(try scattered.floatValues(), [2, 0, 0, 1, 0, 3, 4, 0])
+        assertError("TensorScatter", opset: 24, [cache, update, try i64([3, 1])], ["axis": .int(1)], "write position 4 is outside the cache length 4")
+    }
+
     // MARK: Cast
 
     func cast(_ x: Tensor, _ to: DType, opset: Int = 21, saturate: Bool = true) throws -> Tensor {

@@ -3,15 +3,21 @@ import LockstepCore
 /// CumSum (opsets 11–14+): running sums along the axis given by the int32/int64 scalar input
 /// `axis` (negative from the end). `exclusive`=1 leaves out the current element (the first sum
 /// is 0); `reverse`=1 sums from the end. Integers wrap; float16/bfloat16 (14+) sum in float32 and
-/// round each result once.
+/// round each result once. `CumProd` shares the kernel with products (`product` = true).
 struct CumSumKernel: Kernel {
     let exclusive: Bool
     let reverse: Bool
+    var product = false
 
-    static let registration = OpRegistration("CumSum", versions: 11...Int.max) { context in
-        let a = context.attributes
-        return CumSumKernel(exclusive: try a.int("exclusive", default: 0) != 0, reverse: try a.int("reverse", default: 0) != 0)
+    static func factory(product: Bool) -> KernelFactory {
+        { context in
+            let a = context.attributes
+            return CumSumKernel(exclusive: try a.int("exclusive", default: 0) != 0, reverse: try a.int("reverse", default: 0) != 0,
+                                product: product)
+        }
     }
+
+    static let registration = OpRegistration("CumSum", versions: 11...Int.max, factory: factory(product: false))
 
     func prepare(_ inputs: [Value?], context: ExecutionContext) throws -> [TensorInfo?] {
         [TensorInfo(try Inputs.tensor(inputs, 0, name: "x"))]
@@ -30,21 +36,23 @@ struct CumSumKernel: Kernel {
 
     func compute(_ x: Tensor, axis: Int) throws -> Tensor {
         struct Visitor: ScalarVisitor {
-            let x: Tensor, outer: Int, dim: Int, inner: Int, exclusive: Bool, reverse: Bool
+            let x: Tensor, outer: Int, dim: Int, inner: Int, exclusive: Bool, reverse: Bool, product: Bool
             func visit<T: TensorScalar>(_: T.Type) throws -> Tensor {
-                try x.withElements(as: T.self) { src in
+                let start = product ? T(clampingDouble: 1) : T.zero
+                @inline(__always) func combine(_ a: T, _ b: T) -> T { product ? T.multiply(a, b) : T.add(a, b) }
+                return try x.withElements(as: T.self) { src in
                     try Tensor.build(x.dtype, shape: x.shape, as: T.self) { out in
                         for o in 0..<outer {
                             for i in 0..<inner {
-                                var sum = T.zero
+                                var sum = start
                                 for step in 0..<dim {
                                     let k = reverse ? dim - 1 - step : step
                                     let at = (o * dim + k) * inner + i
                                     if exclusive {
                                         out[at] = sum
-                                        sum = T.add(sum, src[at])
+                                        sum = combine(sum, src[at])
                                     } else {
-                                        sum = T.add(sum, src[at])
+                                        sum = combine(sum, src[at])
                                         out[at] = sum
                                     }
                                 }
@@ -54,8 +62,8 @@ struct CumSumKernel: Kernel {
                 }
             }
         }
-        guard x.dtype != .bool else { throw KernelError("CumSum is not defined for bool") }
+        guard x.dtype != .bool else { throw KernelError("\(product ? "CumProd" : "CumSum") is not defined for bool") }
         let outer = x.shape[..<axis].reduce(1, *), inner = x.shape[(axis + 1)...].reduce(1, *)
-        return try x.dtype.dispatch(Visitor(x: x, outer: outer, dim: x.shape[axis], inner: inner, exclusive: exclusive, reverse: reverse))
+        return try x.dtype.dispatch(Visitor(x: x, outer: outer, dim: x.shape[axis], inner: inner, exclusive: exclusive, reverse: reverse, product: product))
     }
 }

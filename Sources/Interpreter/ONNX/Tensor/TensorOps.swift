@@ -37,6 +37,10 @@ enum TensorOps {
             ReverseSequenceKernel.registration,
             UniqueKernel.registration,
             DetKernel.registration,
+            CumProdOp.registration,
+            BitCastKernel.registration,
+            CenterCropPadKernel.registration,
+            TensorScatterKernel.registration,
         ]
             + ReshapeKernel.registrations + SqueezeKernel.registrations + UnsqueezeKernel.registrations + SliceKernel.registrations
     }
