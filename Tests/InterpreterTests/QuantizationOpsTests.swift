@@ -197,12 +197,12 @@ final class QuantizationOpsTests: XCTestCase {
     }
 
     func testQLinearMatMulRequantisesWithRoundHalfToEven() throws {
-        // acc = [[2, 5]] ; scale 0.5 → 1 (1.0), 2.5 → 2 (ties to even), plus zero point 10.
-        let a = try u8([1, 1], [1, 2]), b = try u8([1, 2, 1, 3], [2, 2])
+        // acc = [[2, 6]]; scale 1 · 0.5 / 2 = 0.25 → 0.5 → 0 and 1.5 → 2 (ties to even), plus zero point 10.
+        let a = try u8([1, 1], [1, 2]), b = try u8([1, 2, 1, 4], [2, 2])
         let one = try f32([1], []), half = try f32([0.5], []), zero = try u8([0], [])
         let y = try run("QLinearMatMul", opset: 10, inputs: [("a", a), ("as", one), ("az", zero), ("b", b), ("bs", half), ("bz", zero),
-                                                             ("ys", one), ("yz", try u8([10], []))])[0]
-        XCTAssertEqual(try y.scalars(as: UInt8.self), [11, 12])
+                                                             ("ys", try f32([2], [])), ("yz", try u8([10], []))])[0]
+        XCTAssertEqual(try y.scalars(as: UInt8.self), [10, 12])
     }
 
     // MARK: Requantisation helper
