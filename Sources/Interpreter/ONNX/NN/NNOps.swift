@@ -1,5 +1,42 @@
 /// Registrations of neural-network ops: convolution, GEMM/MatMul, pooling, normalisation,
-/// softmax, resize and reductions (ONNX/NN/).
+/// softmax, dropout, reductions and resizing (ONNX/NN/).
 enum NNOps {
-    static var registrations: [OpRegistration] { [] }
+    static var registrations: [OpRegistration] {
+        [
+            ConvKernel.registration,
+            ConvTransposeKernel.registration,
+            GemmKernel.registration,
+            MatMulKernel.registration,
+            MaxPoolKernel.registration,
+            AveragePoolKernel.registration,
+            LpPoolKernel.registration,
+            GlobalAveragePool.registration,
+            GlobalMaxPool.registration,
+            GlobalLpPool.registration,
+            BatchNormalizationKernel.registration,
+            InstanceNormalizationKernel.registration,
+            LayerNormalizationKernel.registration,
+            GroupNormalizationKernel.registration,
+            RMSNormalizationKernel.registration,
+            LRNKernel.registration,
+            MeanVarianceNormalizationKernel.registration,
+            LpNormalizationKernel.registration,
+            SoftmaxKernel.registration,
+            LogSoftmax.registration,
+            HardmaxKernel.registration,
+            DropoutKernel.registration,
+            ReduceSum.registration,
+            ReduceMean.registration,
+            ReduceMax.registration,
+            ReduceMin.registration,
+            ReduceProd.registration,
+            ReduceL1.registration,
+            ReduceL2.registration,
+            ReduceLogSum.registration,
+            ReduceLogSumExp.registration,
+            ReduceSumSquare.registration,
+            ResizeKernel.registration,
+            UpsampleKernel.registration,
+        ]
+    }
 }

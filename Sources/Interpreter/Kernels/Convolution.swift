@@ -1,0 +1,458 @@
+/// Where the channel dimension of an activation tensor sits.
+public enum ActivationLayout: Sendable, Equatable {
+    /// `[N, C, spatial…]` (ONNX). Convolution weights are `[M, C/group, kernel…]` (OIHW).
+    case channelsFirst
+    /// `[N, spatial…, C]` (TFLite). Convolution weights are `[M, kernel…, C/group]` (OHWI);
+    /// a TFLite depthwise filter `[1, kernel…, M]` is transposed to `[M, kernel…, 1]` by its adapter.
+    case channelsLast
+}
+
+/// Shape parameters of one convolution (forward or transposed).
+public struct ConvolutionParameters: Sendable, Equatable {
+    public var layout: ActivationLayout
+    public var batch: Int
+    /// Channels of the forward input `x` (of the ConvTranspose input for transposed convolution).
+    public var inputChannels: Int
+    public var outputChannels: Int
+    public var groups: Int
+    /// For forward convolution the window over `x`; for transposed convolution the window
+    /// from `Padding.transposed` (its `input` is the ConvTranspose output).
+    public var window: SpatialWindow
+
+    public init(layout: ActivationLayout, batch: Int, inputChannels: Int, outputChannels: Int, groups: Int, window: SpatialWindow) {
+        self.layout = layout
+        self.batch = batch
+        self.inputChannels = inputChannels
+        self.outputChannels = outputChannels
+        self.groups = groups
+        self.window = window
+    }
+}
+
+/// Convolution kernels shared by the ONNX and TFLite ops, for 1-, 2- and 3-D spatial inputs in
+/// either layout (`ActivationLayout`).
+///
+/// - General convolution: im2col into one buffer reused for every image and group, then GEMM
+///   (`cblas_sgemm`/`cblas_dgemm`); 1×1 stride-1 unpadded convolutions skip im2col.
+/// - Depthwise convolution (one input channel per group, any channel multiplier): a direct
+///   loop, tap by tap over contiguous rows (GEMM with one row per group would be slow).
+/// - Transposed convolution: GEMM into a column buffer, then col2im accumulation.
+///
+/// Every output sums its taps in kernel order and adds the bias last, like ONNX Runtime.
+public enum Convolution {
+    /// Spatial ranks the kernels handle (1–3; ONNX allows more, no exporter emits them).
+    public static let maximumSpatialRank = 3
+
+    /// `y = conv(x, w) + bias`. Shapes (channels first / channels last):
+    /// `x` `[N, C, in…]` / `[N, in…, C]`, `w` `[M, C/g, k…]` / `[M, k…, C/g]`, `bias` `[M]`,
+    /// `y` `[N, M, out…]` / `[N, out…, M]`.
+    public static func forward<T: BLASFloat>(_ p: ConvolutionParameters, x: UnsafePointer<T>, w: UnsafePointer<T>,
+                                             bias: UnsafePointer<T>?, y: UnsafeMutablePointer<T>) throws {
+        try check(p)
+        let g = p.groups, cg = p.inputChannels / g, mg = p.outputChannels / g
+        if p.batch == 0 || p.outputChannels == 0 || p.window.outputCount == 0 { return }
+        let win = p.window.expanded(toRank: 3)
+        if cg == 1 && g == p.inputChannels && g > 1 {
+            switch p.layout {
+            case .channelsFirst: depthwiseChannelsFirst(p, win, mg, x, w, bias, y)
+            case .channelsLast: depthwiseChannelsLast(p, win, mg, x, w, bias, y)
+            }
+            return
+        }
+        switch p.layout {
+        case .channelsFirst: im2colGEMMChannelsFirst(p, win, cg, mg, x, w, bias, y)
+        case .channelsLast: im2colGEMMChannelsLast(p, win, cg, mg, x, w, bias, y)
+        }
+    }
+
+    /// Transposed convolution (ONNX ConvTranspose, TFLite TRANSPOSE_CONV). `p.window` comes from
+    /// `Padding.transposed`; `p.inputChannels` are the channels of `x`. Shapes: `x` `[N, C, in…]`
+    /// / `[N, in…, C]`; `w` `[C, M/g, k…]` (channels first, ONNX) / `[M, k…, C]` (channels last,
+    /// TFLite, one group); `y` `[N, M, out…]` / `[N, out…, M]`.
+    public static func transposed<T: BLASFloat>(_ p: ConvolutionParameters, x: UnsafePointer<T>, w: UnsafePointer<T>,
+                                                bias: UnsafePointer<T>?, y: UnsafeMutablePointer<T>) throws {
+        try check(p)
+        if p.layout == .channelsLast && p.groups != 1 {
+            throw KernelError("transposed convolution with channels last supports one group, found \(p.groups)", unsupported: true)
+        }
+        let win = p.window.expanded(toRank: 3)
+        let g = p.groups, cg = p.inputChannels / g, mg = p.outputChannels / g
+        let kernelCount = win.kernelCount
+        let inCount = win.outputCount  // ConvTranspose input positions
+        let outCount = win.inputCount  // ConvTranspose output positions
+        let m = p.outputChannels
+        // Output starts as the bias (or zero); col2im adds every tap's contribution.
+        for n in 0..<p.batch {
+            let yn = y + n * m * outCount
+            switch p.layout {
+            case .channelsFirst:
+                for c in 0..<m { (yn + c * outCount).update(repeating: bias?[c] ?? 0, count: outCount) }
+            case .channelsLast:
+                for q in 0..<outCount { for c in 0..<m { yn[q * m + c] = bias?[c] ?? 0 } }
+            }
+        }
+        if p.batch == 0 || m == 0 || inCount == 0 || outCount == 0 { return }
+        let rows = mg * kernelCount
+        let col = UnsafeMutablePointer<T>.allocate(capacity: max(1, rows * inCount))
+        defer { col.deallocate() }
+        for n in 0..<p.batch {
+            switch p.layout {
+            case .channelsFirst:
+                for gi in 0..<g {
+                    // col[mg·K, P] = W_g^T · x_g, W_g = w[gi·cg ..< (gi+1)·cg] viewed as [cg, mg·K].
+                    let xg = x + (n * p.inputChannels + gi * cg) * inCount
+                    T.gemm(m: rows, n: inCount, k: cg, alpha: 1, a: w + gi * cg * rows, transposeA: true,
+                           b: xg, transposeB: false, beta: 0, c: col)
+                    let yg = y + (n * m + gi * mg) * outCount
+                    col2imChannelsFirst(win, channels: mg, col: col, y: yg)
+                }
+            case .channelsLast:
+                // col[P, M·K] = x_n [P, C] · W^T, W = w viewed as [M·K, C].
+                T.gemm(m: inCount, n: rows, k: p.inputChannels, alpha: 1, a: x + n * inCount * p.inputChannels, transposeA: false,
+                       b: w, transposeB: true, beta: 0, c: col)
+                col2imChannelsLast(win, channels: m, col: col, y: y + n * outCount * m)
+            }
+        }
+    }
+
+    static func check(_ p: ConvolutionParameters) throws {
+        guard p.window.rank >= 1, p.window.rank <= maximumSpatialRank else {
+            throw KernelError("convolution over \(p.window.rank) spatial dimensions is not supported (1 to \(maximumSpatialRank))", unsupported: true)
+        }
+        guard p.groups >= 1, p.inputChannels % p.groups == 0, p.outputChannels % p.groups == 0 else {
+            throw KernelError("group \(p.groups) must divide the input channels \(p.inputChannels) and the output channels \(p.outputChannels)")
+        }
+    }
+
+    // MARK: Valid ranges
+
+    /// Output indices `o` in `0..<count` for which `o * stride + offset` lies in `0..<size`.
+    @inline(__always)
+    static func validRange(count: Int, stride: Int, offset: Int, size: Int) -> Range<Int> {
+        // o * stride + offset >= 0  ⇔  o >= ceil(-offset / stride)
+        let lo = offset >= 0 ? 0 : (-offset + stride - 1) / stride
+        // o * stride + offset <= size - 1  ⇔  o <= floor((size - 1 - offset) / stride)
+        let top = size - 1 - offset
+        let hi = top < 0 ? 0 : top / stride + 1
+        let l = min(lo, count), h = min(max(hi, l), count)
+        return l..<h
+    }
+
+    // MARK: General convolution, channels first
+
+    static func im2colGEMMChannelsFirst<T: BLASFloat>(_ p: ConvolutionParameters, _ win: SpatialWindow, _ cg: Int, _ mg: Int,
+                                                      _ x: UnsafePointer<T>, _ w: UnsafePointer<T>, _ bias: UnsafePointer<T>?,
+                                                      _ y: UnsafeMutablePointer<T>) {
+        let inCount = win.inputCount, outCount = win.outputCount, kernelCount = win.kernelCount
+        let k = cg * kernelCount
+        let pointwise = win.isPointwise
+        let col = pointwise ? nil : UnsafeMutablePointer<T>.allocate(capacity: max(1, k * outCount))
+        defer { col?.deallocate() }
+        for n in 0..<p.batch {
+            for gi in 0..<p.groups {
+                let xg = x + (n * p.inputChannels + gi * cg) * inCount
+                if let col { im2colChannelsFirst(win, channels: cg, x: xg, col: col) }
+                let yg = y + (n * p.outputChannels + gi * mg) * outCount
+                var beta: T = 0
+                if let bias {
+                    for j in 0..<mg { (yg + j * outCount).update(repeating: bias[gi * mg + j], count: outCount) }
+                    beta = 1
+                }
+                // y_g[mg, P] = W_g[mg, cg·K] · col[cg·K, P] (+ bias rows)
+                T.gemm(m: mg, n: outCount, k: k, alpha: 1, a: w + gi * mg * k, transposeA: false,
+                       b: col.map { UnsafePointer($0) } ?? xg, transposeB: false, beta: beta, c: yg)
+            }
+        }
+    }
+
+    /// `col[(c, kd, kh, kw), (od, oh, ow)]` for `channels` planes of `x` (3-D window).
+    static func im2colChannelsFirst<T: BLASFloat>(_ win: SpatialWindow, channels: Int, x: UnsafePointer<T>, col: UnsafeMutablePointer<T>) {
+        let (ID, IH, IW) = (win.input[0], win.input[1], win.input[2])
+        let (KD, KH, KW) = (win.kernel[0], win.kernel[1], win.kernel[2])
+        let (OD, OH, OW) = (win.output[0], win.output[1], win.output[2])
+        let (SD, SH, SW) = (win.strides[0], win.strides[1], win.strides[2])
+        let (DD, DH, DW) = (win.dilations[0], win.dilations[1], win.dilations[2])
+        let (PD, PH, PW) = (win.padsBegin[0], win.padsBegin[1], win.padsBegin[2])
+        let plane = ID * IH * IW, outCount = OD * OH * OW
+        var row = col
+        for c in 0..<channels {
+            let xc = x + c * plane
+            for kd in 0..<KD {
+                for kh in 0..<KH {
+                    for kw in 0..<KW {
+                        let offW = kw * DW - PW
+                        let ow = validRange(count: OW, stride: SW, offset: offW, size: IW)
+                        for od in 0..<OD {
+                            let id = od * SD + kd * DD - PD
+                            for oh in 0..<OH {
+                                let dst = row + (od * OH + oh) * OW
+                                let ih = oh * SH + kh * DH - PH
+                                if id < 0 || id >= ID || ih < 0 || ih >= IH {
+                                    dst.update(repeating: 0, count: OW)
+                                    continue
+                                }
+                                let src = xc + (id * IH + ih) * IW + offW
+                                if ow.lowerBound > 0 { dst.update(repeating: 0, count: ow.lowerBound) }
+                                if SW == 1 {
+                                    (dst + ow.lowerBound).update(from: src + ow.lowerBound, count: ow.count)
+                                } else {
+                                    for o in ow { dst[o] = src[o * SW] }
+                                }
+                                if ow.upperBound < OW { (dst + ow.upperBound).update(repeating: 0, count: OW - ow.upperBound) }
+                            }
+                        }
+                        row += outCount
+                    }
+                }
+            }
+        }
+    }
+
+    // MARK: General convolution, channels last
+
+    static func im2colGEMMChannelsLast<T: BLASFloat>(_ p: ConvolutionParameters, _ win: SpatialWindow, _ cg: Int, _ mg: Int,
+                                                     _ x: UnsafePointer<T>, _ w: UnsafePointer<T>, _ bias: UnsafePointer<T>?,
+                                                     _ y: UnsafeMutablePointer<T>) {
+        let inCount = win.inputCount, outCount = win.outputCount, kernelCount = win.kernelCount
+        let c = p.inputChannels, m = p.outputChannels, g = p.groups
+        let k = cg * kernelCount
+        let direct = win.isPointwise && g == 1
+        let col = direct ? nil : UnsafeMutablePointer<T>.allocate(capacity: max(1, k * outCount))
+        defer { col?.deallocate() }
+        let scratch = g > 1 ? UnsafeMutablePointer<T>.allocate(capacity: max(1, outCount * mg)) : nil
+        defer { scratch?.deallocate() }
+        for n in 0..<p.batch {
+            let xn = x + n * inCount * c, yn = y + n * outCount * m
+            for gi in 0..<g {
+                if let col { im2colChannelsLast(win, channels: c, first: gi * cg, count: cg, x: xn, col: col) }
+                let a = col.map { UnsafePointer($0) } ?? xn
+                let wg = w + gi * mg * k
+                if let scratch {
+                    // [P, mg] into scratch, then scattered into the group's channels.
+                    T.gemm(m: outCount, n: mg, k: k, alpha: 1, a: a, transposeA: false, b: wg, transposeB: true, beta: 0, c: scratch)
+                    for q in 0..<outCount {
+                        for j in 0..<mg { yn[q * m + gi * mg + j] = scratch[q * mg + j] + (bias?[gi * mg + j] ?? 0) }
+                    }
+                } else {
+                    var beta: T = 0
+                    if let bias {
+                        for q in 0..<outCount { (yn + q * m).update(from: bias, count: m) }
+                        beta = 1
+                    }
+                    // y_n[P, M] = col[P, K·C] · W^T, W = [M, K·C]
+                    T.gemm(m: outCount, n: m, k: k, alpha: 1, a: a, transposeA: false, b: wg, transposeB: true, beta: beta, c: yn)
+                }
+            }
+        }
+    }
+
+    /// `col[(od, oh, ow), (kd, kh, kw, c)]` for channels `first ..< first + count` of `x`
+    /// (`[in…, channels]`).
+    static func im2colChannelsLast<T: BLASFloat>(_ win: SpatialWindow, channels: Int, first: Int, count: Int,
+                                                 x: UnsafePointer<T>, col: UnsafeMutablePointer<T>) {
+        let (ID, IH, IW) = (win.input[0], win.input[1], win.input[2])
+        let (KD, KH, KW) = (win.kernel[0], win.kernel[1], win.kernel[2])
+        let (OD, OH, OW) = (win.output[0], win.output[1], win.output[2])
+        let (SD, SH, SW) = (win.strides[0], win.strides[1], win.strides[2])
+        let (DD, DH, DW) = (win.dilations[0], win.dilations[1], win.dilations[2])
+        let (PD, PH, PW) = (win.padsBegin[0], win.padsBegin[1], win.padsBegin[2])
+        var dst = col
+        for od in 0..<OD {
+            for oh in 0..<OH {
+                for ow in 0..<OW {
+                    for kd in 0..<KD {
+                        let id = od * SD + kd * DD - PD
+                        for kh in 0..<KH {
+                            let ih = oh * SH + kh * DH - PH
+                            for kw in 0..<KW {
+                                let iw = ow * SW + kw * DW - PW
+                                if id < 0 || id >= ID || ih < 0 || ih >= IH || iw < 0 || iw >= IW {
+                                    dst.update(repeating: 0, count: count)
+                                } else {
+                                    dst.update(from: x + ((id * IH + ih) * IW + iw) * channels + first, count: count)
+                                }
+                                dst += count
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    // MARK: Depthwise
+
+    /// One input channel per group: output channel `m` reads input channel `m / multiplier`.
+    static func depthwiseChannelsFirst<T: BLASFloat>(_ p: ConvolutionParameters, _ win: SpatialWindow, _ multiplier: Int,
+                                                     _ x: UnsafePointer<T>, _ w: UnsafePointer<T>, _ bias: UnsafePointer<T>?,
+                                                     _ y: UnsafeMutablePointer<T>) {
+        let (ID, IH, IW) = (win.input[0], win.input[1], win.input[2])
+        let (KD, KH, KW) = (win.kernel[0], win.kernel[1], win.kernel[2])
+        let (OD, OH, OW) = (win.output[0], win.output[1], win.output[2])
+        let (SD, SH, SW) = (win.strides[0], win.strides[1], win.strides[2])
+        let (DD, DH, DW) = (win.dilations[0], win.dilations[1], win.dilations[2])
+        let (PD, PH, PW) = (win.padsBegin[0], win.padsBegin[1], win.padsBegin[2])
+        let inPlane = ID * IH * IW, outPlane = OD * OH * OW, taps = KD * KH * KW
+        let m = p.outputChannels
+        for n in 0..<p.batch {
+            for oc in 0..<m {
+                let xc = x + (n * p.inputChannels + oc / multiplier) * inPlane
+                let yc = y + (n * m + oc) * outPlane
+                let wc = w + oc * taps
+                yc.update(repeating: 0, count: outPlane)
+                for kd in 0..<KD {
+                    for kh in 0..<KH {
+                        for kw in 0..<KW {
+                            let weight = wc[(kd * KH + kh) * KW + kw]
+                            let offW = kw * DW - PW
+                            let ow = validRange(count: OW, stride: SW, offset: offW, size: IW)
+                            if ow.isEmpty { continue }
+                            for od in 0..<OD {
+                                let id = od * SD + kd * DD - PD
+                                if id < 0 || id >= ID { continue }
+                                for oh in 0..<OH {
+                                    let ih = oh * SH + kh * DH - PH
+                                    if ih < 0 || ih >= IH { continue }
+                                    let dst = yc + (od * OH + oh) * OW
+                                    let src = xc + (id * IH + ih) * IW + offW
+                                    if SW == 1 {
+                                        for o in ow { dst[o] += weight * src[o] }
+                                    } else {
+                                        for o in ow { dst[o] += weight * src[o * SW] }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+                if let b = bias?[oc] {
+                    for i in 0..<outPlane { yc[i] += b }
+                }
+            }
+        }
+    }
+
+    static func depthwiseChannelsLast<T: BLASFloat>(_ p: ConvolutionParameters, _ win: SpatialWindow, _ multiplier: Int,
+                                                    _ x: UnsafePointer<T>, _ w: UnsafePointer<T>, _ bias: UnsafePointer<T>?,
+                                                    _ y: UnsafeMutablePointer<T>) {
+        let (ID, IH, IW) = (win.input[0], win.input[1], win.input[2])
+        let (KD, KH, KW) = (win.kernel[0], win.kernel[1], win.kernel[2])
+        let (OD, OH, OW) = (win.output[0], win.output[1], win.output[2])
+        let (SD, SH, SW) = (win.strides[0], win.strides[1], win.strides[2])
+        let (DD, DH, DW) = (win.dilations[0], win.dilations[1], win.dilations[2])
+        let (PD, PH, PW) = (win.padsBegin[0], win.padsBegin[1], win.padsBegin[2])
+        let c = p.inputChannels, m = p.outputChannels, taps = KD * KH * KW
+        // Weights [M, taps] → [taps, M] so the channel loop is contiguous.
+        let wt = UnsafeMutablePointer<T>.allocate(capacity: max(1, taps * m))
+        defer { wt.deallocate() }
+        for oc in 0..<m { for t in 0..<taps { wt[t * m + oc] = w[oc * taps + t] } }
+        for n in 0..<p.batch {
+            let xn = x + n * win.inputCount * c
+            var dst = y + n * win.outputCount * m
+            for od in 0..<OD {
+                for oh in 0..<OH {
+                    for ow in 0..<OW {
+                        dst.update(repeating: 0, count: m)
+                        for kd in 0..<KD {
+                            let id = od * SD + kd * DD - PD
+                            if id < 0 || id >= ID { continue }
+                            for kh in 0..<KH {
+                                let ih = oh * SH + kh * DH - PH
+                                if ih < 0 || ih >= IH { continue }
+                                for kw in 0..<KW {
+                                    let iw = ow * SW + kw * DW - PW
+                                    if iw < 0 || iw >= IW { continue }
+                                    let src = xn + ((id * IH + ih) * IW + iw) * c
+                                    let wk = wt + ((kd * KH + kh) * KW + kw) * m
+                                    if multiplier == 1 {
+                                        for j in 0..<m { dst[j] += wk[j] * src[j] }
+                                    } else {
+                                        for j in 0..<m { dst[j] += wk[j] * src[j / multiplier] }
+                                    }
+                                }
+                            }
+                        }
+                        if let bias { for j in 0..<m { dst[j] += bias[j] } }
+                        dst += m
+                    }
+                }
+            }
+        }
+    }
+
+    // MARK: col2im (transposed convolution)
+
+    /// Adds `col[(c, kd, kh, kw), (id, ih, iw)]` into `y[c, od, oh, ow]` where the window maps
+    /// output position `o` and tap `k` to `o * stride - pad + k * dilation` (positions outside
+    /// `y` are dropped).
+    static func col2imChannelsFirst<T: BLASFloat>(_ win: SpatialWindow, channels: Int, col: UnsafePointer<T>, y: UnsafeMutablePointer<T>) {
+        // Here win.input is the ConvTranspose output (`y`) and win.output its input.
+        let (YD, YH, YW) = (win.input[0], win.input[1], win.input[2])
+        let (KD, KH, KW) = (win.kernel[0], win.kernel[1], win.kernel[2])
+        let (XD, XH, XW) = (win.output[0], win.output[1], win.output[2])
+        let (SD, SH, SW) = (win.strides[0], win.strides[1], win.strides[2])
+        let (DD, DH, DW) = (win.dilations[0], win.dilations[1], win.dilations[2])
+        let (PD, PH, PW) = (win.padsBegin[0], win.padsBegin[1], win.padsBegin[2])
+        let yPlane = YD * YH * YW, xCount = XD * XH * XW
+        var row = col
+        for c in 0..<channels {
+            let yc = y + c * yPlane
+            for kd in 0..<KD {
+                for kh in 0..<KH {
+                    for kw in 0..<KW {
+                        let offW = kw * DW - PW
+                        let xw = validRange(count: XW, stride: SW, offset: offW, size: YW)
+                        if !xw.isEmpty {
+                            for xd in 0..<XD {
+                                let yd = xd * SD + kd * DD - PD
+                                if yd < 0 || yd >= YD { continue }
+                                for xh in 0..<XH {
+                                    let yh = xh * SH + kh * DH - PH
+                                    if yh < 0 || yh >= YH { continue }
+                                    let src = row + (xd * XH + xh) * XW
+                                    let dst = yc + (yd * YH + yh) * YW + offW
+                                    for o in xw { dst[o * SW] += src[o] }
+                                }
+                            }
+                        }
+                        row += xCount
+                    }
+                }
+            }
+        }
+    }
+
+    /// Adds `col[(xd, xh, xw), (c, kd, kh, kw)]` into `y[od, oh, ow, c]`.
+    static func col2imChannelsLast<T: BLASFloat>(_ win: SpatialWindow, channels: Int, col: UnsafePointer<T>, y: UnsafeMutablePointer<T>) {
+        let (YD, YH, YW) = (win.input[0], win.input[1], win.input[2])
+        let (KD, KH, KW) = (win.kernel[0], win.kernel[1], win.kernel[2])
+        let (XD, XH, XW) = (win.output[0], win.output[1], win.output[2])
+        let (SD, SH, SW) = (win.strides[0], win.strides[1], win.strides[2])
+        let (DD, DH, DW) = (win.dilations[0], win.dilations[1], win.dilations[2])
+        let (PD, PH, PW) = (win.padsBegin[0], win.padsBegin[1], win.padsBegin[2])
+        let taps = KD * KH * KW
+        var src = col
+        for xd in 0..<XD {
+            for xh in 0..<XH {
+                for xw in 0..<XW {
+                    for kd in 0..<KD {
+                        let yd = xd * SD + kd * DD - PD
+                        if yd < 0 || yd >= YD { continue }
+                        for kh in 0..<KH {
+                            let yh = xh * SH + kh * DH - PH
+                            if yh < 0 || yh >= YH { continue }
+                            for kw in 0..<KW {
+                                let yw = xw * SW + kw * DW - PW
+                                if yw < 0 || yw >= YW { continue }
+                                let tap = (kd * KH + kh) * KW + kw
+                                let dst = y + ((yd * YH + yh) * YW + yw) * channels
+                                for c in 0..<channels { dst[c] += src[c * taps + tap] }
+                            }
+                        }
+                    }
+                    src += channels * taps
+                }
+            }
+        }
+    }
+}

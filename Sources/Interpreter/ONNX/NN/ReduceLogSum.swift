@@ -1,0 +1,6 @@
+/// ReduceLogSum (ONNX opsets 1, 11, 13, 18…): log(Σ x) over `axes` — an attribute
+/// before opset 18, the optional second input from 18 (`noop_with_empty_axes`); `keepdims`
+/// default 1. Semantics shared by every Reduce* op: see `ReduceKernel`.
+enum ReduceLogSum {
+    static let registration = ReduceKernel.registration(.logSum, axesInputSince: 18)
+}
