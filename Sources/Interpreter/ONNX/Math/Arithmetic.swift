@@ -1,45 +1,64 @@
 import LockstepCore
 
-/// Add, Sub, Mul, Div (ONNX opsets 7–14+): broadcasting arithmetic on two tensors of one type.
-/// float16/bfloat16 are computed in float32 and rounded back.
+/// Add, Sub, Mul, Div (opsets 7, 13, 14): numpy-broadcasting arithmetic on two tensors of one
+/// numeric type. Floats follow IEEE 754 in their own precision (float16/bfloat16 computed in
+/// float32 per element and rounded back; x/0 = ±Inf, 0/0 = NaN). Integers wrap; integer Div
+/// truncates toward zero, a zero divisor gives 0 and min / −1 wraps to min. Opsets 1–6 (legacy
+/// `broadcast`/`axis` attributes) are not supported.
 struct ArithmeticKernel: Kernel {
-    enum Operation: String, Sendable { case add = "Add", subtract = "Sub", multiply = "Mul", divide = "Div" }
+    enum Operation: String, Sendable, CaseIterable { case add = "Add", subtract = "Sub", multiply = "Mul", divide = "Div" }
     let operation: Operation
 
     static func registrations() -> [OpRegistration] {
-        [Operation.add, .subtract, .multiply, .divide].map { op in
-            OpRegistration(op.rawValue, versions: 7...Int.max) { _ in ArithmeticKernel(operation: op) }
+        Operation.allCases.map { op in
+            OpRegistration(op.rawValue, versions: 7...Int.max) { context in
+                try OpCheck.arity(context, inputs: 2...2)
+                return ArithmeticKernel(operation: op)
+            }
         }
     }
 
+    struct Add: FloatBinaryFunction {
+        @inline(__always) func callAsFunction<T: FloatMath>(_ a: T, _ b: T) -> T { a + b }
+    }
+    struct Subtract: FloatBinaryFunction {
+        @inline(__always) func callAsFunction<T: FloatMath>(_ a: T, _ b: T) -> T { a - b }
+    }
+    struct Multiply: FloatBinaryFunction {
+        @inline(__always) func callAsFunction<T: FloatMath>(_ a: T, _ b: T) -> T { a * b }
+    }
+    struct Divide: FloatBinaryFunction {
+        @inline(__always) func callAsFunction<T: FloatMath>(_ a: T, _ b: T) -> T { a / b }
+    }
+
     func prepare(_ inputs: [Value?], context: ExecutionContext) throws -> [TensorInfo?] {
-        let (a, b) = try Inputs.two(inputs)
-        guard a.dtype == b.dtype else { throw KernelError("inputs must have one element type, found \(a.dtype) and \(b.dtype)") }
+        let a = try Inputs.tensor(inputs, 0, name: "A"), b = try Inputs.tensor(inputs, 1, name: "B")
+        try OpCheck.type(a, "A", OpCheck.numeric)
+        try OpCheck.sameType(a, "A", b, "B")
         return [TensorInfo(dtype: a.dtype, shape: try Broadcast.shape([a.shape, b.shape]))]
     }
 
     func evaluate(_ inputs: [Value?], context: ExecutionContext) throws -> [Value?] {
-        let (a, b) = try Inputs.two(inputs)
-        if a.dtype == .float16 || a.dtype == .bfloat16 {
-            let result = try compute(try a.widenedToFloat(), try b.widenedToFloat())
-            return [.tensor(try result.narrowed(to: a.dtype))]
-        }
-        return [.tensor(try compute(a, b))]
-    }
-
-    private func compute(_ a: Tensor, _ b: Tensor) throws -> Tensor {
-        struct Visitor: ScalarVisitor {
-            let a: Tensor, b: Tensor, operation: Operation
-            func visit<T: TensorScalar>(_: T.Type) throws -> Tensor {
-                switch operation {
-                case .add: return try Elementwise.binary(a, b, as: T.self, output: a.dtype, T.add)
-                case .subtract: return try Elementwise.binary(a, b, as: T.self, output: a.dtype, T.subtract)
-                case .multiply: return try Elementwise.binary(a, b, as: T.self, output: a.dtype, T.multiply)
-                case .divide: return try Elementwise.binary(a, b, as: T.self, output: a.dtype, T.divide)
+        let a = try Inputs.tensor(inputs, 0, name: "A"), b = try Inputs.tensor(inputs, 1, name: "B")
+        if a.dtype.isInteger {
+            struct Visitor: IntegerVisitor {
+                let a: Tensor, b: Tensor, operation: Operation
+                func visit<T: TensorInteger>(_: T.Type) throws -> Tensor {
+                    switch operation {
+                    case .add: return try Elementwise.binary(a, b, as: T.self, and: T.self, output: a.dtype, T.add)
+                    case .subtract: return try Elementwise.binary(a, b, as: T.self, and: T.self, output: a.dtype, T.subtract)
+                    case .multiply: return try Elementwise.binary(a, b, as: T.self, and: T.self, output: a.dtype, T.multiply)
+                    case .divide: return try Elementwise.binary(a, b, as: T.self, and: T.self, output: a.dtype, T.divide)
+                    }
                 }
             }
+            return [.tensor(try a.dtype.dispatchInteger(Visitor(a: a, b: b, operation: operation)))]
         }
-        guard a.dtype != .bool else { throw KernelError("\(operation.rawValue) is not defined for bool") }
-        return try a.dtype.dispatch(Visitor(a: a, b: b, operation: operation))
+        switch operation {
+        case .add: return [.tensor(try FloatElementwise.binary(a, b, Add()))]
+        case .subtract: return [.tensor(try FloatElementwise.binary(a, b, Subtract()))]
+        case .multiply: return [.tensor(try FloatElementwise.binary(a, b, Multiply()))]
+        case .divide: return [.tensor(try FloatElementwise.binary(a, b, Divide()))]
+        }
     }
 }

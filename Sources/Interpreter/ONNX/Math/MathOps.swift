@@ -4,7 +4,7 @@ enum MathOps {
         ArithmeticKernel.registrations() + TrigonometricOps.registrations + HyperbolicOps.registrations
             + ClipKernel.registrations + MinMaxKernel.registrations + SumMeanKernel.registrations
             + BitwiseBinaryKernel.registrations + ComparisonKernel.registrations + LogicalBinaryKernel.registrations + [
-                ReluKernel.registration,
+                ReluOp.registration,
                 AbsOp.registration, NegOp.registration, SignOp.registration,
                 ExpOp.registration, LogOp.registration, SqrtOp.registration, ReciprocalOp.registration,
                 FloorOp.registration, CeilOp.registration, RoundOp.registration,
