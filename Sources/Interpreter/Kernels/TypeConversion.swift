@@ -48,7 +48,9 @@ public enum TypeConversion {
 
     /// Converts `t` to `target`.
     public static func convert(_ t: Tensor, to target: DType, options: Options = Options()) throws -> Tensor {
-        if t.dtype == target {
+        // Same type: unchanged, except that saturation still clamps float8e5m2's infinities
+        // (the only float8 kind with them), as the reference's saturate_cast does.
+        if t.dtype == target && !(target == .float8e5m2 && options.saturate) {
             return t
         }
         if let fast = try fastPath(t, to: target) { return fast }

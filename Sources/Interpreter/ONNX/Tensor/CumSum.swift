@@ -29,9 +29,31 @@ struct CumSumKernel: Kernel {
         guard axisTensor.dtype == .int32 || axisTensor.dtype == .int64 else { throw KernelError("axis must be int32 or int64, found \(axisTensor.dtype)") }
         let a = try AxisInput.normalize(try AxisInput.scalar(axisTensor, name: "axis"), rank: x.rank)
         if x.dtype == .float16 || x.dtype == .bfloat16 {
-            return [.tensor(try compute(try x.widenedToFloat(), axis: a).narrowed(to: x.dtype))]
+            return [.tensor(try computeHalf(x, axis: a))]
         }
         return [.tensor(try compute(x, axis: a))]
+    }
+
+    /// float16/bfloat16: each running value is computed in float32 and rounded to the type, as
+    /// numpy/ml_dtypes (the onnx reference) accumulate in the tensor's own precision.
+    func computeHalf(_ x: Tensor, axis: Int) throws -> Tensor {
+        let values = try x.floatValues()
+        let round = HalfRounding(x.dtype)
+        let outer = x.shape[..<axis].reduce(1, *), dim = x.shape[axis], inner = x.shape[(axis + 1)...].reduce(1, *)
+        var result = [Float](repeating: 0, count: values.count)
+        for o in 0..<outer {
+            for i in 0..<inner {
+                var acc: Float = product ? 1 : 0
+                for step in 0..<dim {
+                    let k = reverse ? dim - 1 - step : step
+                    let at = (o * dim + k) * inner + i
+                    let next = round(product ? acc * values[at] : acc + values[at])
+                    result[at] = exclusive ? acc : next
+                    acc = next
+                }
+            }
+        }
+        return try Tensor(float32: result, shape: x.shape).narrowed(to: x.dtype)
     }
 
     func compute(_ x: Tensor, axis: Int) throws -> Tensor {
@@ -65,5 +87,17 @@ struct CumSumKernel: Kernel {
         guard x.dtype != .bool else { throw KernelError("\(product ? "CumProd" : "CumSum") is not defined for bool") }
         let outer = x.shape[..<axis].reduce(1, *), inner = x.shape[(axis + 1)...].reduce(1, *)
         return try x.dtype.dispatch(Visitor(x: x, outer: outer, dim: x.shape[axis], inner: inner, exclusive: exclusive, reverse: reverse, product: product))
+    }
+}
+
+/// Rounds a float32 to the nearest float16 or bfloat16 value (kept as float32), for kernels that
+/// compute half types step by step in float32 as numpy and ml_dtypes do.
+struct HalfRounding {
+    let bfloat: Bool
+
+    init(_ dtype: DType) { bfloat = dtype == .bfloat16 }
+
+    @inline(__always) func callAsFunction(_ x: Float) -> Float {
+        bfloat ? FloatBits.bfloat16ToFloat(FloatBits.floatToBFloat16(x)) : FloatBits.halfToFloat(FloatBits.floatToHalf(x))
     }
 }

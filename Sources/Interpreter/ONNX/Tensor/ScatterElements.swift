@@ -53,9 +53,23 @@ enum Scattering {
         }
         if reduction == .none { return try overwrite(data: data, updates: updates, targets: targets, slice: slice) }
         if data.dtype == .float16 || data.dtype == .bfloat16 {
-            let result = try apply(data: try data.widenedToFloat(), updates: try updates.widenedToFloat(), targets: targets,
-                                   slice: slice, reduction: reduction)
-            return try result.narrowed(to: data.dtype)
+            // Combine in float32 and round each result to the type (numpy/ml_dtypes semantics).
+            var out = try data.floatValues()
+            let u = try updates.floatValues()
+            let round = HalfRounding(data.dtype)
+            for (t, base) in targets.enumerated() {
+                for j in 0..<slice {
+                    let o = base + j, v = u[t * slice + j]
+                    switch reduction {
+                    case .add: out[o] = round(out[o] + v)
+                    case .mul: out[o] = round(out[o] * v)
+                    case .max: out[o] = Swift.max(out[o], v)
+                    case .min: out[o] = Swift.min(out[o], v)
+                    case .none: out[o] = v
+                    }
+                }
+            }
+            return try Tensor(float32: out, shape: data.shape).narrowed(to: data.dtype)
         }
         struct Visitor: ScalarVisitor {
             let data: Tensor, updates: Tensor, targets: [Int], slice: Int, reduction: Reduction
