@@ -234,6 +234,11 @@ public enum TensorRTBundleLoader {
             return k.contains(.exportOutputJSON) || k.contains(.polygraphyOutputs) || k.contains(.dumpOutputLog) || k.contains(.npy)
         }
         files.inputs = having(.polygraphyInputs)
+        if files.plan == nil, files.layers == nil, files.profile == nil, files.times == nil, files.outputs.isEmpty, files.inputs.isEmpty {
+            let seen = order.isEmpty ? "the folder is empty"
+                : "found only " + order.prefix(5).map { ($0 as NSString).lastPathComponent }.joined(separator: ", ") + (order.count > 5 ? ", …" : "")
+            throw TensorRTError.invalidFile(path: folder, reason: "not a TensorRT bundle: no plan, layer information, profile, times or outputs (\(seen))")
+        }
         files.runMetadata = having(.trexProfileMetadata).first
             ?? order.first(where: { sniffed[$0]!.lines.map { RunInfo.warmupMs(logLines: $0) != nil } ?? false })
         var bundle = try load(files: files, path: folder, sniffed: sniffed)

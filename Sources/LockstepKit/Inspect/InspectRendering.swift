@@ -16,7 +16,11 @@ extension InspectReport {
             lines.append("  " + label.padding(toLength: 14, withPad: " ", startingAt: 0) + value)
         }
         let opsetText = opsets.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
-        row("format", "\(format.rawValue) (IR \(irVersion); opsets \(opsetText.isEmpty ? "none" : opsetText))")
+        switch format {
+        case .onnx: row("format", "onnx (IR \(irVersion); opsets \(opsetText.isEmpty ? "none" : opsetText))")
+        case .tflite: row("format", "tflite (schema version \(irVersion))")
+        case .tensorrt: row("format", "tensorrt (plan bundle)")
+        }
         let producerText = [producer.name, producer.version].filter { !$0.isEmpty }.joined(separator: " ")
         row("producer", producerText.isEmpty ? "(not recorded)" : producerText)
         func ioLines(_ label: String, _ values: [IOValue]) {
@@ -54,7 +58,9 @@ extension InspectReport {
         row("initializers", paramText)
         row("dtypes", dtypes.isEmpty ? "none" : dtypes.map(\.rawValue).joined(separator: ", "))
         let q = quantization
-        if q.isQuantized {
+        if format != .onnx {
+            // TFLite and TensorRT describe their numerics in their own sections below.
+        } else if q.isQuantized {
             var parts: [String] = []
             if q.quantizeLinear + q.dequantizeLinear > 0 {
                 parts.append("\(q.quantizeLinear) QuantizeLinear, \(q.dequantizeLinear) DequantizeLinear, \(q.qdqPairs) QDQ pairs")
@@ -78,6 +84,27 @@ extension InspectReport {
             }
             if !t.signatures.isEmpty { row("", "signatures: " + t.signatures.joined(separator: ", ")) }
             if let v = t.minRuntimeVersion { row("", "min runtime version: " + v) }
+        }
+        if let r = tensorrt {
+            row("tensorrt", "version \(r.tensorrtVersion ?? "unknown"); layer information: \(r.layerInfo ?? "none")")
+            row("precisions", r.precisions.isEmpty ? "none"
+                : r.precisions.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+            row("layers", "\(r.fusedLayers) fused, \(r.reformatLayers) reformat, \(r.noOpLayers) no-op, \(r.myelinLayers) Myelin, "
+                + "\(r.foreignNodeRegions) foreign-node regions; \(r.onnxNodesCovered) ONNX nodes covered")
+            if let total = r.totalProfiledMs {
+                row("profile", String(format: "%d layers, %.4f ms per inference", r.profiledLayers ?? 0, total))
+                for (i, layer) in r.topLayers.enumerated() {
+                    let share = layer.percentage.map { String(format: " (%.1f%%)", $0) } ?? ""
+                    row(i == 0 ? "slowest" : "", String(format: "%.4f ms", layer.averageMs) + share + "  \(layer.name)")
+                }
+            }
+            if let l = r.latency {
+                row("latency", String(format: "P50 %.3f ms, P95 %.3f ms, P99 %.3f ms, mean %.3f ms over %d iterations", l.p50Ms, l.p95Ms, l.p99Ms, l.meanMs, l.iterations))
+            }
+            if !r.capturedOutputs.isEmpty {
+                row("captured", r.capturedOutputs.map { "\($0.name) \($0.type)" }.joined(separator: ", "))
+            }
+            for (i, w) in r.warnings.enumerated() { row(i == 0 ? "warnings" : "", w) }
         }
         row("custom", customDomains.isEmpty ? "none" : customDomains.joined(separator: ", "))
         if !functions.isEmpty {

@@ -134,7 +134,7 @@ public struct InspectReport: Codable, Sendable, Equatable {
         public var precisions: [String: Int]
         /// Distinct source ONNX node names that layer metadata (or fused names) refer to.
         public var onnxNodesCovered: Int
-        /// Layers that fuse more than one source op.
+        /// Layers that fuse more than one source op. `reformatLayers` counts executed reformats; elided ones are `noOpLayers`.
         public var fusedLayers: Int
         public var reformatLayers: Int
         public var noOpLayers: Int
