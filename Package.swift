@@ -41,7 +41,7 @@ let package = Package(
         ),
         .target(
             name: "TFLiteFormat",
-            dependencies: ["LockstepCore", "TensorIO", "CTFLite"]
+            dependencies: ["LockstepCore", "CTFLite"]
         ),
         .target(
             name: "TensorRTFormat",
