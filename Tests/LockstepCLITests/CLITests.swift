@@ -59,6 +59,11 @@ final class CLITests: XCTestCase {
             (["inspect", "Tests/ONNXFormatTests/Fixtures/bad/deep_nesting.onnx"], "too deeply nested"),
             (["inspect", "Tests/ONNXFormatTests/Fixtures/bad/external_escape.onnx"], "leaves the model's folder"),
             (["inspect", "Tests/ONNXFormatTests/Fixtures/bad/empty.onnx"], "empty file"),
+            (["inspect", "Tests/TFLiteFormatTests/Fixtures/bad/truncated_half.tflite"], "Tests/TFLiteFormatTests/Fixtures/bad/truncated_half.tflite: "),
+            (["inspect", "Tests/TFLiteFormatTests/Fixtures/bad/buffer_offset_overflow.tflite"], "buffer_offset_overflow.tflite: "),
+            (["inspect", "Tests/TFLiteFormatTests/Fixtures/bad/wrong_identifier.tflite"], "wrong_identifier.tflite: "),
+            (["inspect", Self.scratchFile("not-layers.json", "[1, 2]")], "not-layers.json: "),
+            (["inspect", Self.scratchFile("short.plan", "ftrt")], "short.plan: "),
         ]
         for (args, expected) in cases {
             let result = try run(args)
@@ -68,6 +73,15 @@ final class CLITests: XCTestCase {
             XCTAssertEqual(result.stderr.filter { $0 == "\n" }.count, 1, "one line: \(result.stderr)")
             XCTAssertEqual(result.stdout, "")
         }
+    }
+
+    /// Writes a small file into a per-process scratch folder and returns its path.
+    static func scratchFile(_ name: String, _ text: String) -> String {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("lockstep-cli-\(ProcessInfo.processInfo.processIdentifier)")
+        try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let path = dir.appendingPathComponent(name).path
+        _ = FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
+        return path
     }
 
     func testUsageErrorsExitTwo() throws {
