@@ -100,8 +100,7 @@ let package = Package(
         ),
         .testTarget(
             name: "TensorRTFormatTests",
-            dependencies: ["TensorRTFormat", "LockstepCore", "TensorIO", "LockstepTestSupport"],
-            exclude: ["Fixtures"]
+            dependencies: ["TensorRTFormat", "LockstepCore", "TensorIO", "LockstepTestSupport"]
         ),
         .testTarget(
             name: "LockstepKitTests",
