@@ -35,6 +35,7 @@ struct LSTMKernel: Kernel {
         var y = [T](repeating: 0, count: seq * dirs * batch * hidden)
         var finalH = p.initialH, finalC = p.initialC
         let maxLength = p.lengths.max() ?? 0
+        if batch == 0 || hidden == 0 { return try p.outputs(y: y, states: [finalH, finalC], layout: attributes.layout) }
         for d in 0..<dirs {
             let reverse = attributes.direction == .reverse || d == 1
             let (fAct, gAct, hAct) = (attributes.activations[3 * d], attributes.activations[3 * d + 1], attributes.activations[3 * d + 2])

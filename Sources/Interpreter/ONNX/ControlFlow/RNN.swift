@@ -21,6 +21,7 @@ struct RNNKernel: Kernel {
         var y = [T](repeating: 0, count: seq * dirs * batch * hidden)
         var finalH = p.initialH
         let maxLength = p.lengths.max() ?? 0
+        if batch == 0 || hidden == 0 { return try p.outputs(y: y, states: [finalH], layout: attributes.layout) }
         for d in 0..<dirs {
             let reverse = attributes.direction == .reverse || d == 1
             let f = attributes.activations[d]

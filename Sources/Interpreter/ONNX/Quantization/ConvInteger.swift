@@ -49,6 +49,14 @@ struct IntegerConvAttributes: Sendable {
     /// Runs the integer convolution into a new Int32 buffer of the output's size.
     static func run(_ g: IntegerKernels.ConvGeometry, x: [Int32], w: [Int32], bias: [Int32]?) -> [Int32] {
         var out = [Int32](repeating: 0, count: g.outputShape.reduce(1, *))
+        if x.isEmpty || w.isEmpty {
+            // Nothing to accumulate (no input channels or an empty batch): the bias alone.
+            if let bias {
+                let spatial = g.outSpatial.reduce(1, *)
+                for i in 0..<out.count { out[i] = bias[(i / max(spatial, 1)) % g.outChannels] }
+            }
+            return out
+        }
         out.withUnsafeMutableBufferPointer { o in
             x.withUnsafeBufferPointer { xp in
                 w.withUnsafeBufferPointer { wp in
