@@ -171,6 +171,15 @@ if ! stamp_ok tflite-reference "$key" || [[ ! -f "$CORPUS/tflite-reference.json"
     stamp_set tflite-reference "$key"
 fi
 
+# --- ONNX Runtime goldens for the interpreter's real-model test ------------------------------
+# Redone when the script or the pinned requirements change.
+key="$( { sha "$ROOT/scripts/make_ort_goldens.py"; sha "$ROOT/scripts/requirements.txt"; } | sha256sum | cut -d' ' -f1 )"
+if ! stamp_ok ort-goldens "$key" || [[ ! -d "$CORPUS/goldens/ort" ]]; then
+    rm -rf "$CORPUS/goldens/ort"
+    "$PY" "$ROOT/scripts/make_ort_goldens.py" "$CORPUS" 2>/dev/null >&2
+    stamp_set ort-goldens "$key"
+fi
+
 # --- summary -------------------------------------------------------------------------------
 total=0
 for folder in "${ONNX_DATA_FOLDERS[@]}" ppocr node; do
