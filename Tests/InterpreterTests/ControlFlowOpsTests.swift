@@ -315,5 +315,14 @@ final class ControlFlowOpsTests: XCTestCase {
             Attribute(name: "activation_alpha", value: .floats([0.5])), Attribute(name: "hidden_size", value: .int(2))], outputs: 2)
         XCTAssertEqual(outs[1].dtype, .float64)
         XCTAssertEqual(try outs[1].doubleValues(), [2, -1])
+
+        // Batch of 2 with lengths [0, 1]: the empty entry's Y rows and final state are 0, not initial_h.
+        let x2 = try Tensor(dtype: .float64, shape: [1, 2, 1], values: [2.0, 3.0])
+        let h0 = try Tensor(dtype: .float64, shape: [1, 2, 2], values: [5.0, 5.0, 5.0, 5.0])
+        let lens = try Tensor(dtype: .int32, shape: [2], values: [Int32(0), 1])
+        let short = try runRecurrent("RNN", [x2, w, r, nil, lens, h0], attributes: [
+            Attribute(name: "activations", value: .strings([Array("Relu".utf8)]))], outputs: 2)
+        XCTAssertEqual(try short[0].doubleValues(), [0, 0, 3, 0])
+        XCTAssertEqual(try short[1].doubleValues(), [0, 0, 3, 0])
     }
 }

@@ -104,6 +104,8 @@ struct GRUKernel: Kernel {
             }
             finalH.replaceSubrange((d * batch * hidden)..<((d + 1) * batch * hidden), with: h)
         }
+        // Entries of length 0 end with zero states (as ONNX Runtime does; the spec leaves it open).
+        p.zeroStatesOfEmptySequences(&finalH)
         return try p.outputs(y: y, states: [finalH], layout: attributes.layout)
     }
 }

@@ -11,7 +11,8 @@ import LockstepCore
 ///
 /// Activations default to (Sigmoid, Tanh, Tanh) per direction; `clip` bounds every activation's
 /// input. Directions forward / reverse / bidirectional; `sequence_lens` stops each batch entry
-/// after its length (later Y rows stay 0; reverse starts at the entry's last valid step);
+/// after its length (later Y rows stay 0; reverse starts at the entry's last valid step; a
+/// length of 0 gives zero final states, as ONNX Runtime does);
 /// `layout` 1 puts batch first. float32/float16/bfloat16 compute in float32, float64 in double.
 /// Outputs Y, Y_h, Y_c (any may be omitted).
 struct LSTMKernel: Kernel {
@@ -91,6 +92,9 @@ struct LSTMKernel: Kernel {
             finalH.replaceSubrange((d * batch * hidden)..<((d + 1) * batch * hidden), with: h)
             finalC.replaceSubrange((d * batch * hidden)..<((d + 1) * batch * hidden), with: c)
         }
+        // Entries of length 0 end with zero states (as ONNX Runtime does; the spec leaves it open).
+        p.zeroStatesOfEmptySequences(&finalH)
+        p.zeroStatesOfEmptySequences(&finalC)
         return try p.outputs(y: y, states: [finalH, finalC], layout: attributes.layout)
     }
 }

@@ -55,6 +55,8 @@ struct RNNKernel: Kernel {
             }
             finalH.replaceSubrange((d * batch * hidden)..<((d + 1) * batch * hidden), with: h)
         }
+        // Entries of length 0 end with zero states (as ONNX Runtime does; the spec leaves it open).
+        p.zeroStatesOfEmptySequences(&finalH)
         return try p.outputs(y: y, states: [finalH], layout: attributes.layout)
     }
 }

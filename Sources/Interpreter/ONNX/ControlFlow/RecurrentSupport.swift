@@ -269,6 +269,16 @@ struct RecurrentProblem<T: RecurrentScalar> {
     @inline(__always)
     func time(step s: Int, batch b: Int, reverse: Bool) -> Int { reverse ? lengths[b] - 1 - s : s }
 
+    /// Zeroes the final-state rows [dirs, batch, hidden] of batch entries whose sequence length is 0.
+    func zeroStatesOfEmptySequences(_ state: inout [T]) {
+        for b in 0..<batch where lengths[b] == 0 {
+            for d in 0..<directions {
+                let base = (d * batch + b) * hidden
+                for j in 0..<hidden { state[base + j] = 0 }
+            }
+        }
+    }
+
     /// Output tensors Y [seq, dirs, batch, hidden] and the final states [dirs, batch, hidden]
     /// in the requested layout and X's element type.
     func outputs(y: [T], states: [[T]], layout: Int) throws -> [Tensor] {
