@@ -138,6 +138,11 @@ final class QuantizationOpsTests: XCTestCase {
         XCTAssertEqual(try out[2].scalars(as: UInt8.self), [UInt8(zp)])
         let expected = try x.floatValues().map { UInt8(min(max(($0 / scale).rounded(.toNearestOrEven) + zp, 0), 255)) }
         XCTAssertEqual(try out[0].scalars(as: UInt8.self), expected)
+        // All zeros: scale 1 (ONNX Runtime's choice), zero point 0.
+        let zeros = try run("DynamicQuantizeLinear", opset: 11, inputs: [("x", try f32([0, 0]))], outputs: 3)
+        XCTAssertEqual(try zeros[1].floatValues(), [1])
+        XCTAssertEqual(try zeros[2].scalars(as: UInt8.self), [0])
+        XCTAssertEqual(try zeros[0].scalars(as: UInt8.self), [0, 0])
     }
 
     // MARK: Integer ops

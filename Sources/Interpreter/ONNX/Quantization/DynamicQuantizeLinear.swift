@@ -2,7 +2,8 @@ import LockstepCore
 
 /// DynamicQuantizeLinear (opset 11): float32 → uint8 with scale and zero point computed from the
 /// data, all in float32:
-/// `scale = (max(0, max(x)) − min(0, min(x))) / 255` (1/255 when that range is 0),
+/// `scale = (max(0, max(x)) − min(0, min(x))) / 255` (1 when that range is 0, i.e. x is all
+/// zeros, as ONNX Runtime does; the spec formula would divide by 0 there),
 /// `zero_point = round_half_even(clamp(0 − min / scale, 0, 255))`,
 /// `y = clamp(round_half_even(x / scale) + zero_point, 0, 255)`. Outputs y, y_scale, y_zero_point.
 /// An empty x quantises with range 0. NaN elements are ignored by min/max and quantise to 0.
@@ -23,7 +24,7 @@ struct DynamicQuantizeLinearKernel: Kernel {
                 if v < lo { lo = v }
                 if v > hi { hi = v }
             }
-            let scale: Float = (hi == lo ? 1 : hi - lo) / 255
+            let scale: Float = hi == lo ? 1 : (hi - lo) / 255
             let zeroPoint = min(max(0 - lo / scale, 0), 255).rounded(.toNearestOrEven)
             let zp = Int32(zeroPoint)
             let y = try Tensor.build(.uint8, shape: x.shape, as: UInt8.self) { out in
