@@ -49,8 +49,8 @@ final class TensorOpsTests: XCTestCase {
     func ints(_ t: Tensor) throws -> [Int64] { try t.scalars(as: Int64.self) }
     func texts(_ t: Tensor) -> [String] { t.strings.map { String(decoding: $0, as: UTF8.self) } }
 
-    /// Every element type the data-movement ops must carry (float6 has no kernels yet).
-    static let movableTypes = DType.allCases.filter { $0 != .float6e2m3 && $0 != .float6e3m2 }
+    /// Every element type the data-movement ops must carry.
+    static let movableTypes = DType.allCases
 
     /// A tensor of `dtype` whose elements are distinct where the type allows (bytes vary per element).
     func distinct(_ dtype: DType, _ shape: [Int]) throws -> Tensor {
@@ -155,6 +155,9 @@ final class TensorOpsTests: XCTestCase {
         let parts = try run("Split", [x], ["axis": .int(-2)], outputs: 3)
         XCTAssertEqual(parts.map(\.shape), [[2, 1, 4], [2, 1, 4], [2, 1, 4]])
         XCTAssertEqual(try parts[1].floatValues(), [4, 5, 6, 7, 16, 17, 18, 19])
+        // float16 sums round at every step: 2048 + 1 ties back to 2048 each time.
+        let halves = try Tensor(dtype: .float16, shape: [3], values: [Float(2048), 1, 1].map(FloatBits.floatToHalf))
+        XCTAssertEqual(try run1("CumSum", [halves, try i64([0], [])]).floatValues(), [2048, 2048, 2048])
         let cs = try run1("CumSum", [try f32([1, 2, 3, 4], [2, 2]), try i32([-1], [])], ["exclusive": .int(1), "reverse": .int(1)])
         XCTAssertEqual(try cs.floatValues(), [2, 0, 4, 0])
         XCTAssertEqual(try ints(try run1("ArgMax", [try f32([1, 5, 5, 2], [2, 2])], ["axis": .int(-1), "keepdims": .int(0)])), [1, 0])
@@ -230,6 +233,25 @@ final class TensorOpsTests: XCTestCase {
         let topH = try run("TopK", [h, try i64([2])], outputs: 2)
         XCTAssertEqual(topH[0].dtype, .float16)
         XCTAssertEqual(try topH[0].floatValues(), [2, 1])
+
+        XCTAssertEqual(try run("TopK", [x, try i64([0])], outputs: 2)[1].shape, [0])
+        // The single-pass path for small k (k·4 < length) against a full sort, with many ties.
+        let long = (0..<200).map { Float(($0 * 37) % 11) }
+        let expected = long.indices.sorted { long[$0] != long[$1] ? long[$0] > long[$1] : $0 < $1 }.prefix(5).map { Int64($0) }
+        XCTAssertEqual(try ints(try run("TopK", [try f32(long), try i64([5])], outputs: 2)[1]), expected)
+        let expectedLow = long.indices.sorted { long[$0] != long[$1] ? long[$0] < long[$1] : $0 < $1 }.prefix(7).map { Int64($0) }
+        XCTAssertEqual(try ints(try run("TopK", [try f32(long), try i64([7])], ["largest": .int(0)], outputs: 2)[1]), expectedLow)
+        // NaN ranks above +Inf (numpy order) and is the extreme of ArgMax and ArgMin.
+        let withNaN = try f32([1, .nan, 3, .nan])
+        let topNaN = try run("TopK", [withNaN, try i64([2])], outputs: 2)
+        XCTAssertTrue(try topNaN[0].floatValues()[0].isNaN)
+        XCTAssertEqual(try ints(topNaN[1]), [1, 3])
+        XCTAssertEqual(try ints(try run("TopK", [withNaN, try i64([2])], ["largest": .int(0)], outputs: 2)[1]), [0, 2])
+        XCTAssertEqual(try ints(try run1("ArgMax", [withNaN])), [1])
+        XCTAssertEqual(try ints(try run1("ArgMin", [withNaN], ["select_last_index": .int(1)])), [3])
+        let uniqueNaN = try run("Unique", [withNaN], outputs: 4)
+        XCTAssertEqual(try uniqueNaN[0].floatValues().prefix(2), [1, 3])
+        XCTAssertEqual(try ints(uniqueNaN[3]), [1, 1, 2])
 
         let u = try run("Unique", [try f32([2, 1, 1, 3, 4, 3])], ["sorted": .int(0)], outputs: 4)
         XCTAssertEqual(try u[0].floatValues(), [2, 1, 3, 4])
@@ -336,10 +358,19 @@ final class TensorOpsTests: XCTestCase {
         XCTAssertEqual(bytes(try cast(values, .float8e5m2, saturate: false)).prefix(6), [0x7e, 0x7c, 0xfc, 0x80, 0x64, 0xe4])
         XCTAssertEqual(bytes(try cast(values, .float8e5m2)).prefix(3), [0x7e, 0x7b, 0xfb])
         XCTAssertEqual(bytes(try cast(try f32([.infinity, -0.0]), .float8e5m2fnuz)), [0x7f, 0x00])
+        // Same-type Cast still applies saturation to float8e5m2's infinities.
+        let e5 = try Tensor(dtype: .float8e5m2, shape: [2], values: [UInt8(0x7c), 0x3c])
+        XCTAssertEqual(bytes(try cast(e5, .float8e5m2)), [0x7b, 0x3c])
+        XCTAssertEqual(bytes(try cast(e5, .float8e5m2, saturate: false)), [0x7c, 0x3c])
 
         // float4e2m1: always saturates, ties to even, NaN → the −0 code.
         let f4 = try cast(try f32([0.25, 5, .infinity, .nan, -3.5, 0.75]), .float4e2m1)
         XCTAssertEqual(try DataMovement.unpackCodes(f4), [0x0, 0x6, 0x7, 0x8, 0xe, 0x2])
+        // float6 kinds: packed 6-bit codes, saturating like float4.
+        let f6 = try cast(try f32([7.5, 100, -0.3, 0.0625]), .float6e2m3)
+        XCTAssertEqual(f6.byteCount, 3)
+        XCTAssertEqual(try cast(f6, .float32).floatValues(), [7.5, 7.5, -0.25, 0])
+        XCTAssertEqual(try cast(try cast(try f32([28, -0.0625, 30]), .float6e3m2), .float32).floatValues(), [28, -0.0625, 28])
         // float8e8m0 rounding modes.
         let e8 = try f32([1.1, 1.5, 0.124, 0])
         XCTAssertEqual(bytes(try run1("Cast", opset: 24, [e8], ["to": .int(24)])), [128, 128, 124, 0])
@@ -434,6 +465,15 @@ final class TensorOpsTests: XCTestCase {
                 XCTAssertEqual(back, UInt16(code), "\(dtype) code \(code) (\(value))")
             }
         }
+        for format in [FloatEncoding.Format.float6e2m3, .float6e3m2] {
+            for code in UInt16(0)..<64 {
+                XCTAssertEqual(FloatEncoding.encode(FloatEncoding.decode(code, format), format, saturate: false), code, "float6 code \(code)")
+            }
+        }
+        XCTAssertEqual(FloatEncoding.decode(0b011111, .float6e2m3), 7.5)
+        XCTAssertEqual(FloatEncoding.decode(0b111111, .float6e3m2), -28)
+        XCTAssertEqual(FloatEncoding.decode(0x7c, .float8e5m2), .infinity)
+        XCTAssertTrue(FloatEncoding.decode(0x80, .float8e4m3fnuz).isNaN)
         XCTAssertEqual(FloatEncoding.Format.float8e4m3fn.maxFinite, 448)
         XCTAssertEqual(FloatEncoding.Format.float8e4m3fnuz.maxFinite, 240)
         XCTAssertEqual(FloatEncoding.Format.float8e5m2.maxFinite, 57344)

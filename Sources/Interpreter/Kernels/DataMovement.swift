@@ -3,7 +3,7 @@ import LockstepCore
 /// Dtype-agnostic data movement: reshaping views, gathers over per-axis index tables and
 /// concatenation. Elements are copied by their byte width (1, 2, 4, 8 or 16 bytes), so every
 /// byte-addressable type (float16, bfloat16, float8, complex …) moves the same way; packed
-/// sub-byte types (int4, uint4, int2, uint2, float4e2m1) are unpacked to one code per byte,
+/// sub-byte types (int4, uint4, int2, uint2, float4e2m1, float6) are unpacked to one code per byte,
 /// moved, and packed again; string tensors move their byte strings.
 ///
 /// Hot loops run over raw buffers; contiguous rows are copied with one `memcpy`.
@@ -41,29 +41,38 @@ public enum DataMovement {
         }
     }
 
-    /// One raw code per element of a packed sub-byte tensor (lowest bits first).
+    /// One raw code per element of a packed sub-byte tensor: element i occupies bits
+    /// 6i…6i+5 (float6), 4i…4i+3 or 2i…2i+1 of the little-endian bit stream (lowest bits first).
     public static func unpackCodes(_ t: Tensor) throws -> [UInt8] {
-        guard let bits = packedBits(t.dtype), bits != 6 else { throw KernelError("element type \(t.dtype) is not supported here") }
+        guard let bits = packedBits(t.dtype) else { throw KernelError("element type \(t.dtype) is not supported here") }
         let n = t.count
-        let perByte = 8 / bits
-        let mask = UInt8((1 << bits) - 1)
+        let mask = (1 << bits) - 1
         let bytes = t.storage.bytes
         return [UInt8](unsafeUninitializedCapacity: n) { out, initialized in
-            for i in 0..<n { out[i] = (bytes[i / perByte] >> UInt8((i % perByte) * bits)) & mask }
+            for i in 0..<n {
+                let bit = i * bits, byte = bit >> 3, shift = bit & 7
+                var word = Int(bytes[byte])
+                if shift + bits > 8 { word |= Int(bytes[byte + 1]) << 8 }
+                out[i] = UInt8((word >> shift) & mask)
+            }
             initialized = n
         }
     }
 
     /// A packed sub-byte tensor from one code per element (only the low bits of each code are kept).
     public static func packCodes(_ codes: UnsafeBufferPointer<UInt8>, dtype: DType, shape: [Int]) throws -> Tensor {
-        guard let bits = packedBits(dtype), bits != 6 else { throw KernelError("element type \(dtype) is not supported here") }
+        guard let bits = packedBits(dtype) else { throw KernelError("element type \(dtype) is not supported here") }
         guard let n = Shape.elementCount(shape), n == codes.count, let byteCount = dtype.storageBytes(count: n) else {
             throw KernelError("output shape \(shape) is invalid")
         }
-        let perByte = 8 / bits
-        let mask = UInt8((1 << bits) - 1)
+        let mask = (1 << bits) - 1
         let storage = TensorStorage(byteCount: byteCount) { raw in
-            for i in 0..<n { raw[i / perByte] |= (codes[i] & mask) << UInt8((i % perByte) * bits) }
+            for i in 0..<n {
+                let bit = i * bits, byte = bit >> 3, shift = bit & 7
+                let value = (Int(codes[i]) & mask) << shift
+                raw[byte] |= UInt8(truncatingIfNeeded: value)
+                if shift + bits > 8 { raw[byte + 1] |= UInt8(truncatingIfNeeded: value >> 8) }
+            }
         }
         return try Tensor(dtype: dtype, shape: shape, storage: storage)
     }

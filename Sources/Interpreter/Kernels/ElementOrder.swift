@@ -15,9 +15,24 @@ public protocol ComparableKeysVisitor {
 }
 
 public enum ElementOrder {
+    /// True for a NaN key (the only value not equal to itself).
+    @inline(__always) public static func isNaN<K: Comparable>(_ k: K) -> Bool { k != k }
+
+    /// numpy's sort order: IEEE order with every NaN after +Inf (NaNs equal to each other).
+    @inline(__always) public static func totalLess<K: Comparable>(_ a: K, _ b: K) -> Bool {
+        if isNaN(a) { return false }
+        if isNaN(b) { return true }
+        return a < b
+    }
+
+    /// Equality under `totalLess` (NaN equals NaN).
+    @inline(__always) public static func totalEqual<K: Comparable>(_ a: K, _ b: K) -> Bool {
+        a == b || (isNaN(a) && isNaN(b))
+    }
+
     /// Keys in the order of the tensor's elements: the values themselves for float32/float64 and
     /// integers, exact float32 widenings of float16/bfloat16/float8, byte strings for strings, 0/1
-    /// for bool. Floating-point keys compare as IEEE 754 does (NaN is unordered).
+    /// for bool. Floating-point keys compare as IEEE 754 does; use `totalLess` for numpy's order.
     public static func withKeys<V: ComparableKeysVisitor>(_ t: Tensor, _ visitor: V) throws -> V.Result {
         switch t.dtype {
         case .float32: return try visitor.visit(try t.scalars(as: Float.self))
@@ -35,7 +50,10 @@ public enum ElementOrder {
         case .uint64: return try visitor.visit(try t.scalars(as: UInt64.self))
         case .int4, .uint4, .int2, .uint2: return try visitor.visit(try t.unpackedSubByte())
         case .string: return try visitor.visit(t.strings.map(ByteString.init))
-        case .float6e2m3, .float6e3m2, .complex64, .complex128:
+        case .float6e2m3, .float6e3m2:
+            let format = FloatEncoding.Format.of(t.dtype)!
+            return try visitor.visit(try DataMovement.unpackCodes(t).map { FloatEncoding.decode(UInt16($0), format) })
+        case .complex64, .complex128:
             throw KernelError("elements of type \(t.dtype) cannot be ordered")
         }
     }

@@ -130,6 +130,31 @@ public enum FloatEncoding {
         return sign | code
     }
 
+    /// Decodes a code of `format` (ignoring bits above the sign bit).
+    public static func decode(_ code: UInt16, _ format: Format) -> Double {
+        let m = format.mantissaBits
+        let negative = code & format.signBit != 0
+        let exponentField = Int((code >> UInt16(m)) & format.exponentMask)
+        let mantissa = Int(code & format.mantissaMask)
+        switch format.kind {
+        case .ieee where exponentField == Int(format.exponentMask):
+            return mantissa == 0 ? (negative ? -.infinity : .infinity) : .nan
+        case .finiteWithNaN where exponentField == Int(format.exponentMask) && mantissa == Int(format.mantissaMask):
+            return .nan
+        case .finiteUnsignedZeroNaN where code & (format.signBit | format.exponentMask << UInt16(m) | format.mantissaMask) == format.signBit:
+            return .nan
+        default:
+            break
+        }
+        let magnitude: Double
+        if exponentField == 0 {
+            magnitude = Double(mantissa) * Double(sign: .plus, exponent: format.minExponent - m, significand: 1)
+        } else {
+            magnitude = Double(mantissa + (1 << m)) * Double(sign: .plus, exponent: exponentField - format.bias - m, significand: 1)
+        }
+        return negative ? -magnitude : magnitude
+    }
+
     /// Rounding direction of float8e8m0 encoding (Cast-24 `round_mode`).
     public enum E8M0Rounding: String, Sendable { case up, down, nearest }
 

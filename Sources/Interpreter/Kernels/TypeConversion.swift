@@ -8,8 +8,8 @@ import LockstepCore
 /// - float → float rounds to nearest even once (float64 → float16 does not pass through
 ///   float32); out-of-range values become ±Inf where the target has infinities. float8 targets
 ///   follow the saturation table: with `saturate` (the default) ±Inf and overflow become ±max.
-///   float4e2m1 has neither Inf nor NaN and always saturates (NaN becomes the −0 code, as
-///   ml_dtypes does). float8e8m0 follows `round_mode` (see `FloatEncoding.encodeE8M0`).
+///   float4e2m1 and the float6 kinds have neither Inf nor NaN and always saturate (NaN becomes
+///   the −0 code, as ml_dtypes does). float8e8m0 follows `round_mode` (see `FloatEncoding.encodeE8M0`).
 /// - float → integer truncates toward zero. Out-of-range values and NaN are undefined by the spec;
 ///   we do what x86 runtimes and numpy do: 32- and 64-bit targets get the "integer indefinite"
 ///   value (the type's minimum), narrower targets (8/16-bit, int4/uint4/int2/uint2) take the low bits
@@ -54,6 +54,7 @@ public enum TypeConversion {
             return t
         }
         if let fast = try fastPath(t, to: target) { return fast }
+        if let direct = try directPath(t, to: target) { return direct }
         return try encode(try decode(t), from: t.dtype, to: target, shape: t.shape, options: options)
     }
 
@@ -78,6 +79,72 @@ public enum TypeConversion {
         }
     }
 
+    // MARK: Direct paths between float32/float64 and the 8–64-bit integers
+
+    static let directTypes: Set<DType> = [.float32, .float64, .int8, .uint8, .int16, .uint16, .int32, .uint32, .int64, .uint64]
+
+    /// One loop from source to target storage, with the same rules as the lanes (64-bit integers
+    /// to float32 take the lane, which rounds them once).
+    static func directPath(_ t: Tensor, to target: DType) throws -> Tensor? {
+        guard directTypes.contains(t.dtype), directTypes.contains(target) else { return nil }
+        if (t.dtype == .int64 || t.dtype == .uint64) && target == .float32 { return nil }
+        switch t.dtype {
+        case .float32: return try t.withElements(as: Float.self) { try fromFloat($0, shape: t.shape, to: target) }
+        case .float64: return try t.withElements(as: Double.self) { try fromFloat($0, shape: t.shape, to: target) }
+        default: return try t.dtype.dispatchInteger(IntegerSource(t: t, target: target))
+        }
+    }
+
+    static func fromFloat<F: BinaryFloatingPoint>(_ src: UnsafeBufferPointer<F>, shape: [Int], to target: DType) throws -> Tensor {
+        switch target {
+        case .float32: return try Tensor.build(target, shape: shape, as: Float.self) { o in for i in 0..<src.count { o[i] = Float(src[i]) } }
+        case .float64: return try Tensor.build(target, shape: shape, as: Double.self) { o in for i in 0..<src.count { o[i] = Double(src[i]) } }
+        case .int64: return try Tensor.build(target, shape: shape, as: Int64.self) { o in for i in 0..<src.count { o[i] = truncate64(Double(src[i])) } }
+        case .uint64: return try Tensor.build(target, shape: shape, as: UInt64.self) { o in for i in 0..<src.count { o[i] = truncateUnsigned64(Double(src[i])) } }
+        case .uint32:
+            return try Tensor.build(target, shape: shape, as: UInt32.self) { o in
+                for i in 0..<src.count { o[i] = UInt32(truncatingIfNeeded: truncate64(Double(src[i]))) }
+            }
+        default: return try target.dispatchInteger(FloatToNarrowInteger(src: src, shape: shape, target: target))
+        }
+    }
+
+    /// float → int8/uint8/int16/uint16/int32: low bits of the 32-bit truncating conversion.
+    struct FloatToNarrowInteger<F: BinaryFloatingPoint>: IntegerVisitor {
+        let src: UnsafeBufferPointer<F>, shape: [Int], target: DType
+        func visit<D: TensorInteger>(_: D.Type) throws -> Tensor {
+            try Tensor.build(target, shape: shape, as: D.self) { o in
+                for i in 0..<src.count { o[i] = D(truncatingIfNeeded: truncate32(Double(src[i]))) }
+            }
+        }
+    }
+
+    /// Integer source: to float by rounding, to integers by keeping the low bits.
+    struct IntegerSource: IntegerVisitor {
+        let t: Tensor, target: DType
+        func visit<S: TensorInteger>(_: S.Type) throws -> Tensor {
+            try t.withElements(as: S.self) { src in
+                switch target {
+                case .float32:
+                    return try Tensor.build(target, shape: t.shape, as: Float.self) { o in for i in 0..<src.count { o[i] = Float(src[i]) } }
+                case .float64:
+                    return try Tensor.build(target, shape: t.shape, as: Double.self) { o in for i in 0..<src.count { o[i] = Double(src[i]) } }
+                default:
+                    return try target.dispatchInteger(IntegerToInteger(src: src, shape: t.shape, target: target))
+                }
+            }
+        }
+    }
+
+    struct IntegerToInteger<S: TensorInteger>: IntegerVisitor {
+        let src: UnsafeBufferPointer<S>, shape: [Int], target: DType
+        func visit<D: TensorInteger>(_: D.Type) throws -> Tensor {
+            try Tensor.build(target, shape: shape, as: D.self) { o in
+                for i in 0..<src.count { o[i] = D(truncatingIfNeeded: src[i]) }
+            }
+        }
+    }
+
     // MARK: Decoding
 
     static func decode(_ t: Tensor) throws -> Lane {
@@ -86,8 +153,9 @@ public enum TypeConversion {
         case .float64: return .floats(try t.scalars(as: Double.self))
         case .float16, .bfloat16, .float8e4m3fn, .float8e4m3fnuz, .float8e5m2, .float8e5m2fnuz, .float8e8m0:
             return .floats(try t.doubleValues())
-        case .float4e2m1:
-            return .floats(try DataMovement.unpackCodes(t).map { Double(FloatBits.smallFloatToFloat($0, .float4e2m1)) })
+        case .float4e2m1, .float6e2m3, .float6e3m2:
+            let format = FloatEncoding.Format.of(t.dtype)!
+            return .floats(try DataMovement.unpackCodes(t).map { FloatEncoding.decode(UInt16($0), format) })
         case .int8: return .integers(try t.withElements(as: Int8.self) { $0.map(Int64.init) }, unsigned: false)
         case .uint8: return .integers(try t.withElements(as: UInt8.self) { $0.map(Int64.init) }, unsigned: false)
         case .bool: return .integers(try t.withElements(as: UInt8.self) { $0.map { $0 != 0 ? 1 : 0 } }, unsigned: false)
@@ -99,7 +167,7 @@ public enum TypeConversion {
         case .uint64: return .integers(try t.withElements(as: UInt64.self) { (v: UnsafeBufferPointer<UInt64>) -> [Int64] in v.map { Int64(bitPattern: $0) } }, unsigned: true)
         case .int4, .uint4, .int2, .uint2: return .integers(try t.unpackedSubByte(), unsigned: false)
         case .string: return .strings(t.strings)
-        case .float6e2m3, .float6e3m2, .complex64, .complex128: throw unsupported(t.dtype)
+        case .complex64, .complex128: throw unsupported(t.dtype)
         }
     }
 
@@ -160,8 +228,9 @@ public enum TypeConversion {
                     o[i] = FloatEncoding.encodeE8M0(Float(v[i]), saturate: options.saturate, rounding: options.e8m0Rounding)
                 }
             }
-        case .float4e2m1:
-            let codes = v.map { UInt8(truncatingIfNeeded: FloatEncoding.encode($0, .float4e2m1, saturate: true)) }
+        case .float4e2m1, .float6e2m3, .float6e3m2:
+            let format = FloatEncoding.Format.of(target)!
+            let codes = v.map { UInt8(truncatingIfNeeded: FloatEncoding.encode($0, format, saturate: true)) }
             return try DataMovement.packCodes(codes, dtype: target, shape: shape)
         case .bool: return try Tensor.build(target, shape: shape, as: UInt8.self) { o in for i in v.indices { o[i] = v[i] != 0 ? 1 : 0 } }
         case .int8: return try Tensor.build(target, shape: shape, as: Int8.self) { o in for i in v.indices { o[i] = Int8(truncatingIfNeeded: truncate32(v[i])) } }
@@ -176,7 +245,7 @@ public enum TypeConversion {
             let codes = v.map { UInt8(truncatingIfNeeded: truncate32($0)) }
             return try DataMovement.packCodes(codes, dtype: target, shape: shape)
         case .string: return try Tensor(strings: v.map { Array(formatFloat($0, source: source).utf8) }, shape: shape)
-        case .float6e2m3, .float6e3m2, .complex64, .complex128: throw unsupported(target)
+        case .complex64, .complex128: throw unsupported(target)
         }
     }
 
@@ -187,7 +256,8 @@ public enum TypeConversion {
             return try Tensor.build(target, shape: shape, as: Float.self) { o in
                 for i in v.indices { o[i] = unsigned ? Float(UInt64(bitPattern: v[i])) : Float(v[i]) }
             }
-        case .float64, .float16, .bfloat16, .float8e4m3fn, .float8e4m3fnuz, .float8e5m2, .float8e5m2fnuz, .float8e8m0, .float4e2m1:
+        case .float64, .float16, .bfloat16, .float8e4m3fn, .float8e4m3fnuz, .float8e5m2, .float8e5m2fnuz, .float8e8m0, .float4e2m1,
+             .float6e2m3, .float6e3m2:
             return try encodeFloats(v.map(real), from: .float64, to: target, shape: shape, options: options)
         case .bool: return try Tensor.build(target, shape: shape, as: UInt8.self) { o in for i in v.indices { o[i] = v[i] != 0 ? 1 : 0 } }
         case .int8: return try Tensor.build(target, shape: shape, as: Int8.self) { o in for i in v.indices { o[i] = Int8(truncatingIfNeeded: v[i]) } }
@@ -202,7 +272,7 @@ public enum TypeConversion {
             return try DataMovement.packCodes(v.map { UInt8(truncatingIfNeeded: $0) }, dtype: target, shape: shape)
         case .string:
             return try Tensor(strings: v.map { Array((unsigned ? String(UInt64(bitPattern: $0)) : String($0)).utf8) }, shape: shape)
-        case .float6e2m3, .float6e3m2, .complex64, .complex128: throw unsupported(target)
+        case .complex64, .complex128: throw unsupported(target)
         }
     }
 

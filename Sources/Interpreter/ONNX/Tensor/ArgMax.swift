@@ -2,8 +2,9 @@ import LockstepCore
 
 /// ArgMax (opsets 1–13+): int64 index of the largest element along `axis` (default 0; negative
 /// from 11). `keepdims` (default 1) keeps the reduced axis as size 1; `select_last_index` (12+,
-/// default 0) picks the last of equal extremes instead of the first. NaN compares unordered
-/// (never replaces the running extreme). The reduced axis must not be empty.
+/// default 0) picks the last of equal extremes instead of the first. A NaN is the extreme for
+/// both ArgMax and ArgMin (numpy.argmax/argmin, the onnx reference). The reduced axis must not
+/// be empty.
 struct ArgExtremumKernel: Kernel {
     let largest: Bool
     let axis: Int
@@ -50,8 +51,14 @@ struct ArgExtremumKernel: Kernel {
                         let base = o * dim * inner + i
                         var best = keys[base]
                         var index = 0
+                        var bestIsNaN = ElementOrder.isNaN(best)
                         for k in 1..<dim {
                             let v = keys[base + k * inner]
+                            if bestIsNaN {
+                                if selectLast && ElementOrder.isNaN(v) { index = k }
+                                continue
+                            }
+                            if ElementOrder.isNaN(v) { best = v; index = k; bestIsNaN = true; continue }
                             let better = largest ? v > best : v < best
                             if better || (selectLast && v == best) { best = v; index = k }
                         }

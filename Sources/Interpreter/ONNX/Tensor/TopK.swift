@@ -3,7 +3,8 @@ import LockstepCore
 /// TopK (opsets 1–24+): the k largest (or, with `largest`=0 from opset 11, smallest) elements along
 /// `axis` (default −1) and their int64 indices. k is the `k` attribute before opset 10 and the
 /// one-element int64 `K` input from 10. Results are sorted (equal values keep ascending index
-/// order, as the spec's stable tie rule requires); `sorted`=0 gives the same order.
+/// order, as the spec's stable tie rule requires); `sorted`=0 gives the same order. NaN ranks
+/// above +Inf (numpy's sort order, as the onnx reference uses).
 struct TopKKernel: Kernel {
     let attributeK: Int?
     let axis: Int
@@ -46,11 +47,26 @@ struct TopKKernel: Kernel {
                 for o in 0..<outer {
                     for i in 0..<inner {
                         let base = o * dim * inner + i
-                        for j in 0..<dim { order[j] = j }
-                        order.sort { l, r in
+                        // `l` ranks before `r`: better value, or equal value and smaller index.
+                        @inline(__always) func before(_ l: Int, _ r: Int) -> Bool {
                             let a = keys[base + l * inner], b = keys[base + r * inner]
-                            if a == b { return l < r }
-                            return largest ? a > b : a < b
+                            if ElementOrder.totalEqual(a, b) { return l < r }
+                            return largest ? ElementOrder.totalLess(b, a) : ElementOrder.totalLess(a, b)
+                        }
+                        if k == 0 { continue }
+                        if k <= 32 && k * 4 < dim {
+                            // Small k: keep the best k in order while scanning once.
+                            var count = 0
+                            for j in 0..<dim {
+                                if count == k && !before(j, order[k - 1]) { continue }
+                                var p = min(count, k - 1)
+                                while p > 0 && before(j, order[p - 1]) { order[p] = order[p - 1]; p -= 1 }
+                                order[p] = j
+                                if count < k { count += 1 }
+                            }
+                        } else {
+                            for j in 0..<dim { order[j] = j }
+                            order.sort(by: before)
                         }
                         for j in 0..<k { chosen[(o * k + j) * inner + i] = order[j] }
                     }

@@ -4,7 +4,7 @@ import LockstepCore
 /// axis, compared lexicographically) of the input, flattened when `axis` is absent. `sorted`
 /// (default 1) orders them ascending, else by first occurrence. Outputs: Y, then optional int64
 /// `indices` (first occurrence of each Y entry), `inverse_indices` (the Y entry of each input
-/// entry) and `counts`. NaN is unordered and never equal to itself. Every element type.
+/// entry) and `counts`. NaNs sort last and count as one value (numpy.unique). Every element type.
 struct UniqueKernel: Kernel {
     let axis: Int?
     let sorted: Bool
@@ -39,9 +39,8 @@ struct UniqueKernel: Kernel {
                 func compare(_ l: Int, _ r: Int) -> Int {
                     for j in 0..<width {
                         let a = keys[l * width + j], b = keys[r * width + j]
-                        if a < b { return -1 }
-                        if b < a { return 1 }
-                        if a != b { return l < r ? -1 : 1 }  // unordered (NaN): keep apart
+                        if ElementOrder.totalLess(a, b) { return -1 }
+                        if ElementOrder.totalLess(b, a) { return 1 }
                     }
                     return 0
                 }
