@@ -486,6 +486,32 @@ final class TensorOpsTests: XCTestCase {
         }
     }
 
+    func testTransposeAgainstNaiveIndexingForEveryPermutation() throws {
+        // Dimensions ≥ 4 so the tiled path (a consecutive-read axis before a strided last axis) runs.
+        let shape = [4, 5, 6, 17]
+        let n = shape.reduce(1, *)
+        let x = try Tensor(dtype: .int32, shape: shape, values: (0..<n).map { Int32($0) })
+        let strides = DataMovement.strides(shape)
+        func permutations(_ a: [Int]) -> [[Int]] {
+            a.count <= 1 ? [a] : a.indices.flatMap { i in permutations(a.enumerated().filter { $0.offset != i }.map(\.element)).map { [a[i]] + $0 } }
+        }
+        for perm in permutations([0, 1, 2, 3]) {
+            let outShape = perm.map { shape[$0] }
+            let outStrides = DataMovement.strides(outShape)
+            var expected = [Int32](repeating: 0, count: n)
+            for o in 0..<n {
+                var source = 0
+                for k in 0..<4 { source += (o / outStrides[k]) % outShape[k] * strides[perm[k]] }
+                expected[o] = Int32(source)
+            }
+            let t = try DataMovement.transpose(x, perm: perm)
+            XCTAssertEqual(t.shape, outShape)
+            XCTAssertEqual(try t.scalars(as: Int32.self), expected, "perm \(perm)")
+            let h = try DataMovement.transpose(try TypeConversion.convert(x, to: .float16), perm: perm)
+            XCTAssertEqual(try h.floatValues(), expected.map { Float(FloatBits.halfToFloat(FloatBits.floatToHalf(Float($0)))) }, "float16 perm \(perm)")
+        }
+    }
+
     func testGatherTablesFillAndStrides() throws {
         let x = try Tensor(dtype: .int16, shape: [2, 2], values: [Int16(1), 2, 3, 4])
         let fill = try Tensor(dtype: .int16, shape: [], values: [Int16(-9)])

@@ -146,7 +146,18 @@ public enum DataMovement {
                     return Array(UnsafeRawBufferPointer(start: p, count: w))
                 }
             } ?? [UInt8](repeating: 0, count: width)
+            let blockedAxis = fill == nil ? transposedAxis(shape: shape, offsets: offsets) : nil
             return try buildRaw(source.dtype, shape: shape) { out, _ in
+                if let p = blockedAxis, let src {
+                    switch width {
+                    case 1: gatherBlocked(UInt8.self, src, out, shape: shape, offsets: offsets, axis: p)
+                    case 2: gatherBlocked(UInt16.self, src, out, shape: shape, offsets: offsets, axis: p)
+                    case 4: gatherBlocked(UInt32.self, src, out, shape: shape, offsets: offsets, axis: p)
+                    case 8: gatherBlocked(UInt64.self, src, out, shape: shape, offsets: offsets, axis: p)
+                    default: gatherBlocked(SIMD2<UInt64>.self, src, out, shape: shape, offsets: offsets, axis: p)
+                    }
+                    return
+                }
                 switch width {
                 case 1: gatherRows(UInt8.self, src, out, shape: shape, offsets: offsets, fill: fillBytes)
                 case 2: gatherRows(UInt16.self, src, out, shape: shape, offsets: offsets, fill: fillBytes)
@@ -178,6 +189,68 @@ public enum DataMovement {
                 let o = row[j]
                 let v = o >= 0 ? src.loadUnaligned(fromByteOffset: (base + o) * width, as: T.self) : fillValue
                 out.storeBytes(of: v, toByteOffset: (start + j) * width, as: T.self)
+            }
+        }
+    }
+
+    /// For transposes: an outer axis whose table reads consecutive source elements while the last
+    /// axis does not (so rows are strided reads). Copying tiles of that axis × the last axis keeps
+    /// reads and writes within a few cache lines. Nil when the plain row walk is as good.
+    static func transposedAxis(shape: [Int], offsets: [[Int]]) -> Int? {
+        let rank = shape.count
+        guard rank >= 2, shape[rank - 1] > 1 else { return nil }
+        let last = offsets[rank - 1]
+        if last.allSatisfy({ $0 >= 0 }) && zip(last, last.dropFirst()).allSatisfy({ $1 == $0 + 1 }) { return nil }
+        for p in stride(from: rank - 2, through: 0, by: -1) where shape[p] >= 4 {
+            let t = offsets[p]
+            if t.allSatisfy({ $0 >= 0 }) && zip(t, t.dropFirst()).allSatisfy({ $1 == $0 + 1 }) {
+                return offsets.allSatisfy({ $0.allSatisfy { $0 >= 0 } }) ? p : nil
+            }
+        }
+        return nil
+    }
+
+    /// The gather for `transposedAxis`: tiles of 16 along axis `p` × the whole last axis.
+    private static func gatherBlocked<T: BitwiseCopyable>(_: T.Type, _ src: UnsafeRawPointer, _ out: UnsafeMutableRawPointer,
+                                                           shape: [Int], offsets: [[Int]], axis p: Int) {
+        let width = MemoryLayout<T>.size
+        let rank = shape.count
+        let rowLength = shape[rank - 1], pLength = shape[p]
+        let outStrides = strides(shape)
+        let pStride = outStrides[p]
+        let outer = (0..<(rank - 1)).filter { $0 != p }
+        let outerCount = outer.map { shape[$0] }.reduce(1, *)
+        var index = [Int](repeating: 0, count: outer.count)
+        offsets[rank - 1].withUnsafeBufferPointer { lastTable in
+            offsets[p].withUnsafeBufferPointer { pTable in
+                for _ in 0..<outerCount {
+                    var base = 0, outBase = 0
+                    for (k, a) in outer.enumerated() {
+                        base += offsets[a][index[k]]
+                        outBase += index[k] * outStrides[a]
+                    }
+                    var p0 = 0
+                    while p0 < pLength {
+                        let p1 = min(p0 + 16, pLength)
+                        for j in 0..<rowLength {
+                            let s = base + lastTable[j]
+                            var o = outBase + p0 * pStride + j
+                            for q in p0..<p1 {
+                                out.storeBytes(of: src.loadUnaligned(fromByteOffset: (s + pTable[q]) * width, as: T.self),
+                                               toByteOffset: o * width, as: T.self)
+                                o += pStride
+                            }
+                        }
+                        p0 = p1
+                    }
+                    var k = outer.count - 1
+                    while k >= 0 {
+                        index[k] += 1
+                        if index[k] < shape[outer[k]] { break }
+                        index[k] = 0
+                        k -= 1
+                    }
+                }
             }
         }
     }
