@@ -47,6 +47,19 @@ public enum ModelRun {
         do { session = try Session(model: model) } catch let error as InterpreterError {
             throw LockstepError.unsupportedFormat(path: modelPath, reason: error.localizedDescription)
         }
+        let (feeds, generated) = try inputs(for: model, options: options)
+        let result: RunResult
+        do {
+            result = try session.run(feeds, options: RunOptions(intermediates: options.intermediates ? .all : .none))
+        } catch let error as InterpreterError {
+            throw LockstepError.unsupportedFormat(path: modelPath, reason: error.localizedDescription)
+        }
+        return try finish(result, modelPath: modelPath, generated: generated, options: options)
+    }
+
+    /// The feeds for a run: files named on the command line, then `--inputs DIR`, then seeded
+    /// random values; returns the names of generated inputs too.
+    public static func inputs(for model: Model, options: Options) throws -> (feeds: [String: Value], generated: [String]) {
         var feeds: [String: Value] = [:]
         var generated: [String] = []
         var generator = SeededGenerator(seed: options.randomSeed ?? 0)
@@ -68,12 +81,10 @@ public enum ModelRun {
                     "input '\(input.name)' (\(input.type)) has no value: pass --input \(input.name)=FILE.npy, --inputs DIR or --random-inputs SEED")
             }
         }
-        let result: RunResult
-        do {
-            result = try session.run(feeds, options: RunOptions(intermediates: options.intermediates ? .all : .none))
-        } catch let error as InterpreterError {
-            throw LockstepError.unsupportedFormat(path: modelPath, reason: error.localizedDescription)
-        }
+        return (feeds, generated)
+    }
+
+    static func finish(_ result: RunResult, modelPath: String, generated: [String], options: Options) throws -> Result {
         var outputs: [OutputSummary] = []
         var written: [(String, Tensor)] = []
         for (i, output) in result.outputs.enumerated() {

@@ -1,0 +1,86 @@
+import Foundation
+import Interpreter
+import LockstepCore
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The `lockstep bench` job: time repeated reference runs of one model.
+public enum ModelBench {
+    public struct Options: Sendable {
+        public var iterations = 20
+        public var warmup = 2
+        /// GEMM threads (OpenBLAS); 1 = single-threaded.
+        public var threads = 1
+        public var inputs = ModelRun.Options()
+        public init() {}
+    }
+
+    public struct Result: Codable, Sendable, Equatable {
+        public var model: String
+        public var iterations: Int
+        public var threads: Int
+        public var loadMs: Double
+        public var minMs: Double
+        public var meanMs: Double
+        public var p50Ms: Double
+        public var p95Ms: Double
+        public var p99Ms: Double
+        /// Peak resident set size of the process (bytes), from getrusage.
+        public var peakRSSBytes: Int
+    }
+
+    public static func run(modelPath: String, options: Options) throws -> Result {
+        guard options.iterations > 0 else { throw LockstepError.invalidArgument("--iterations must be at least 1") }
+        GEMM.setThreads(max(1, options.threads))
+        let start = DispatchTime.now().uptimeNanoseconds
+        let model = try ModelFile.load(path: modelPath)
+        let session: Session
+        do { session = try Session(model: model) } catch let error as InterpreterError {
+            throw LockstepError.unsupportedFormat(path: modelPath, reason: error.localizedDescription)
+        }
+        let loadMs = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
+        var inputOptions = options.inputs
+        if inputOptions.inputFiles.isEmpty && inputOptions.inputDirectory == nil && inputOptions.randomSeed == nil {
+            inputOptions.randomSeed = 0
+        }
+        let (feeds, _) = try ModelRun.inputs(for: model, options: inputOptions)
+        var samples: [Double] = []
+        do {
+            for i in 0..<(options.warmup + options.iterations) {
+                let t0 = DispatchTime.now().uptimeNanoseconds
+                _ = try session.run(feeds)
+                let ms = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6
+                if i >= options.warmup { samples.append(ms) }
+            }
+        } catch let error as InterpreterError {
+            throw LockstepError.unsupportedFormat(path: modelPath, reason: error.localizedDescription)
+        }
+        samples.sort()
+        // Nearest-rank percentiles.
+        func percentile(_ p: Double) -> Double { samples[min(samples.count - 1, max(0, Int((p / 100 * Double(samples.count)).rounded(.up)) - 1))] }
+        var usage = rusage()
+        #if os(Linux)
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        #else
+        getrusage(RUSAGE_SELF, &usage)
+        #endif
+        #if os(Linux)
+        let rss = Int(usage.ru_maxrss) * 1024
+        #else
+        let rss = Int(usage.ru_maxrss)
+        #endif
+        return Result(model: modelPath, iterations: samples.count, threads: max(1, options.threads), loadMs: loadMs,
+                      minMs: samples[0], meanMs: samples.reduce(0, +) / Double(samples.count),
+                      p50Ms: percentile(50), p95Ms: percentile(95), p99Ms: percentile(99), peakRSSBytes: rss)
+    }
+
+    public static func text(_ r: Result) -> String {
+        String(format: "%@\n  %d iterations, %d thread%@, load %.1f ms\n  P50 %.3f ms  P95 %.3f ms  P99 %.3f ms  mean %.3f ms  min %.3f ms\n  peak RSS %.1f MiB\n",
+               r.model, r.iterations, r.threads, r.threads == 1 ? "" : "s", r.loadMs, r.p50Ms, r.p95Ms, r.p99Ms, r.meanMs, r.minMs,
+               Double(r.peakRSSBytes) / 1_048_576)
+    }
+}
