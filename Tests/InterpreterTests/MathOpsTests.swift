@@ -587,4 +587,32 @@ final class BroadcastLoopTests: XCTestCase {
         for i in 0..<2 { for j in 0..<4 { for k in 0..<3 { expected.append([i * 12 + j * 3 + k, i * 3 + k, j, j * 3 + k]) } } }
         XCTAssertEqual(visited, expected)
     }
+
+    func testKernelsReadUnalignedViews() throws {
+        // float32 elements at an odd byte offset (as raw_data can sit in a mapped file).
+        final class Holder { let bytes: UnsafeMutableRawBufferPointer
+            init(_ n: Int) { bytes = .allocate(byteCount: n, alignment: 16) }
+            deinit { bytes.deallocate() }
+        }
+        let holder = Holder(1 + 3 * 4)
+        for (i, v) in [Float(1), -2, 3].enumerated() { holder.bytes.storeBytes(of: v, toByteOffset: 1 + 4 * i, as: Float.self) }
+        let view = try Tensor(dtype: .float32, shape: [3],
+                              storage: TensorStorage(viewing: UnsafeRawBufferPointer(rebasing: holder.bytes[1...]), owner: holder))
+        XCTAssertEqual(try run1("Relu", [view]).floatValues(), [1, 0, 3])
+        XCTAssertEqual(try run1("Add", [view, f32([10], [])]).floatValues(), [11, 8, 13])
+        XCTAssertEqual(try run1("Where", [bools([true, false, true]), view, view]).floatValues(), [1, -2, 3])
+    }
+
+    func testRowCursorMatchesForEachRow() throws {
+        let loop = try BroadcastLoop([[3, 1, 2], [1, 4, 1]])
+        var fromClosure: [[Int]] = []
+        loop.forEachRow { o, off in fromClosure.append([o] + Array(off)) }
+        var fromCursor: [[Int]] = []
+        var rows = loop.rows()
+        while rows.next() { fromCursor.append([rows.output] + rows.offsets) }
+        XCTAssertEqual(fromCursor, fromClosure)
+        XCTAssertEqual(fromCursor.count, 12)
+        var empty = try BroadcastLoop([[0, 2], [2]]).rows()
+        XCTAssertFalse(empty.next())
+    }
 }

@@ -53,87 +53,130 @@ public struct BroadcastLoop: Sendable {
     /// `outputOffset ..< outputOffset + rowLength`, input `k` starting at `inputOffsets[k]` and
     /// advancing by `rowSteps[k]`.
     public func forEachRow(_ body: (Int, UnsafeBufferPointer<Int>) throws -> Void) rethrows {
-        guard count > 0 else { return }
-        let inputs = strides.count
-        let outer = dims.count - 1
-        let length = rowLength
-        var index = [Int](repeating: 0, count: max(outer, 1))
-        var offsets = [Int](repeating: 0, count: max(inputs, 1))
-        let rows = count / length
-        try offsets.withUnsafeMutableBufferPointer { off in
-            for row in 0..<rows {
-                try body(row * length, UnsafeBufferPointer(off))
-                var d = outer - 1
-                while d >= 0 {
-                    index[d] += 1
-                    if index[d] < dims[d] {
-                        for k in 0..<inputs { off[k] += strides[k][d] }
-                        break
-                    }
-                    for k in 0..<inputs { off[k] -= strides[k][d] * (dims[d] - 1) }
-                    index[d] = 0
-                    d -= 1
+        var rows = self.rows()
+        while rows.next() {
+            try rows.offsets.withUnsafeBufferPointer { try body(rows.output, $0) }
+        }
+    }
+
+    /// A cursor over the rows, for loops that must not run inside a closure.
+    public func rows() -> Rows { Rows(loop: self) }
+
+    /// Row cursor: call `next()` until it returns false; after each true `next()`, `output` and
+    /// `offsets` hold the row's first output and input element offsets.
+    public struct Rows {
+        let dims: [Int], strides: [[Int]]
+        let rowCount: Int, length: Int
+        var row = -1
+        var index: [Int]
+        public private(set) var output = 0
+        public private(set) var offsets: [Int]
+
+        init(loop: BroadcastLoop) {
+            dims = loop.dims
+            strides = loop.strides
+            length = loop.rowLength
+            rowCount = loop.count == 0 ? 0 : loop.count / loop.rowLength
+            index = [Int](repeating: 0, count: max(dims.count - 1, 1))
+            offsets = [Int](repeating: 0, count: loop.strides.count)
+        }
+
+        /// Moves to the next row; false when there is none.
+        public mutating func next() -> Bool {
+            row += 1
+            guard row < rowCount else { return false }
+            guard row > 0 else { return true }
+            output = row * length
+            var d = dims.count - 2
+            while d >= 0 {
+                index[d] += 1
+                if index[d] < dims[d] {
+                    for k in offsets.indices { offsets[k] += strides[k][d] }
+                    return true
                 }
+                for k in offsets.indices { offsets[k] -= strides[k][d] * (dims[d] - 1) }
+                index[d] = 0
+                d -= 1
             }
+            return true
         }
     }
 }
 
 extension Elementwise {
+    /// `out[i] = f(a[i])`, like `unary`, but always inlined and looping in the caller, so `f`
+    /// (a closure literal at the call site) is inlined into the loop instead of being called
+    /// per element. The output is not zero-filled first.
+    @inline(__always)
+    public static func map<T: BitwiseCopyable, R: BitwiseCopyable>(
+        _ a: Tensor, as: T.Type, output dtype: DType, _ f: (T) -> R
+    ) throws -> Tensor {
+        let input = try ElementReader(a, as: T.self)
+        let out = try OutputBuffer<R>(dtype, shape: a.shape)
+        let x = input.pointer, y = out.pointer
+        for i in 0..<out.count { y[i] = f(x[i]) }
+        withExtendedLifetime(input) {}
+        return try out.tensor(dtype, shape: a.shape)
+    }
+
     /// `out[i] = f(a[i'], b[i''])` with numpy broadcasting, where `a` holds `A` and `b` holds `B`
     /// (the element types may differ, e.g. Pow's base and exponent); the result holds `R`.
+    /// Always inlined and looping in the caller, like `map`.
+    @inline(__always)
     public static func binary<A: BitwiseCopyable, B: BitwiseCopyable, R: BitwiseCopyable>(
         _ a: Tensor, _ b: Tensor, as: A.Type, and: B.Type, output dtype: DType, _ f: (A, B) -> R
     ) throws -> Tensor {
         let loop = try BroadcastLoop([a.shape, b.shape])
+        let inputA = try ElementReader(a, as: A.self), inputB = try ElementReader(b, as: B.self)
+        let out = try OutputBuffer<R>(dtype, shape: loop.shape)
+        let x = inputA.pointer, y = inputB.pointer, z = out.pointer
         let steps = loop.rowSteps, length = loop.rowLength
         let sa = steps[0], sb = steps[1]
-        return try a.withElements(as: A.self) { x in
-            try b.withElements(as: B.self) { y in
-                try Tensor.build(dtype, shape: loop.shape, as: R.self) { out in
-                    loop.forEachRow { o, off in
-                        var i = off[0], j = off[1]
-                        if sa == 1 && sb == 1 {
-                            for n in 0..<length { out[o + n] = f(x[i + n], y[j + n]) }
-                        } else if sb == 0 {
-                            let s = y[j]
-                            for n in 0..<length { out[o + n] = f(x[i], s); i += sa }
-                        } else if sa == 0 {
-                            let s = x[i]
-                            for n in 0..<length { out[o + n] = f(s, y[j]); j += sb }
-                        } else {
-                            for n in 0..<length { out[o + n] = f(x[i], y[j]); i += sa; j += sb }
-                        }
-                    }
-                }
+        var rows = loop.rows()
+        while rows.next() {
+            let o = rows.output
+            var i = rows.offsets[0], j = rows.offsets[1]
+            if sa == 1 && sb == 1 {
+                for n in 0..<length { z[o + n] = f(x[i + n], y[j + n]) }
+            } else if sb == 0 {
+                let s = y[j]
+                for n in 0..<length { z[o + n] = f(x[i], s); i += sa }
+            } else if sa == 0 {
+                let s = x[i]
+                for n in 0..<length { z[o + n] = f(s, y[j]); j += sb }
+            } else {
+                for n in 0..<length { z[o + n] = f(x[i], y[j]); i += sa; j += sb }
             }
         }
+        withExtendedLifetime((inputA, inputB)) {}
+        return try out.tensor(dtype, shape: loop.shape)
     }
 
     /// `out[i] = f(a[·], b[·], c[·])` with numpy broadcasting of all three inputs (Where, Clip
-    /// with tensor bounds). Each input has its own element type.
+    /// with tensor bounds). Each input has its own element type. Always inlined, like `map`.
+    @inline(__always)
     public static func ternary<A: BitwiseCopyable, B: BitwiseCopyable, C: BitwiseCopyable, R: BitwiseCopyable>(
         _ a: Tensor, _ b: Tensor, _ c: Tensor, as: A.Type, _: B.Type, _: C.Type, output dtype: DType,
         _ f: (A, B, C) -> R
     ) throws -> Tensor {
         let loop = try BroadcastLoop([a.shape, b.shape, c.shape])
+        let inputA = try ElementReader(a, as: A.self), inputB = try ElementReader(b, as: B.self)
+        let inputC = try ElementReader(c, as: C.self)
+        let out = try OutputBuffer<R>(dtype, shape: loop.shape)
+        let x = inputA.pointer, y = inputB.pointer, w = inputC.pointer, z = out.pointer
         let steps = loop.rowSteps, length = loop.rowLength
         let sa = steps[0], sb = steps[1], sc = steps[2]
-        return try a.withElements(as: A.self) { x in
-            try b.withElements(as: B.self) { y in
-                try c.withElements(as: C.self) { z in
-                    try Tensor.build(dtype, shape: loop.shape, as: R.self) { out in
-                        loop.forEachRow { o, off in
-                            var i = off[0], j = off[1], k = off[2]
-                            for n in 0..<length {
-                                out[o + n] = f(x[i], y[j], z[k])
-                                i += sa; j += sb; k += sc
-                            }
-                        }
-                    }
-                }
+        var rows = loop.rows()
+        while rows.next() {
+            let o = rows.output
+            var i = rows.offsets[0], j = rows.offsets[1], k = rows.offsets[2]
+            for n in 0..<length {
+                z[o + n] = f(x[i], y[j], w[k])
+                i += sa; j += sb; k += sc
             }
         }
+        withExtendedLifetime((inputA, inputB, inputC)) {}
+        return try out.tensor(dtype, shape: loop.shape)
     }
 
     /// Broadcasting over tensors of any element kind: calls `body(outputIndex, inputIndices)`
@@ -142,13 +185,12 @@ extension Elementwise {
         let loop = try BroadcastLoop(shapes)
         let steps = loop.rowSteps, length = loop.rowLength
         var indices = [Int](repeating: 0, count: max(shapes.count, 1))
-        try indices.withUnsafeMutableBufferPointer { idx in
-            try loop.forEachRow { o, off in
-                for k in 0..<shapes.count { idx[k] = off[k] }
-                for n in 0..<length {
-                    try body(o + n, UnsafeBufferPointer(idx))
-                    for k in 0..<shapes.count { idx[k] += steps[k] }
-                }
+        var rows = loop.rows()
+        while rows.next() {
+            for k in 0..<shapes.count { indices[k] = rows.offsets[k] }
+            for n in 0..<length {
+                try indices.withUnsafeBufferPointer { try body(rows.output + n, $0) }
+                for k in 0..<shapes.count { indices[k] += steps[k] }
             }
         }
     }

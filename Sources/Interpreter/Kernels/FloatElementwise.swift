@@ -46,14 +46,14 @@ public enum FloatElementwise {
     /// `y = f(x)`, same type and shape as `x`.
     public static func unary<F: FloatUnaryFunction>(_ x: Tensor, _ f: F) throws -> Tensor {
         switch FloatComputation(x.dtype) {
-        case .float32: return try Elementwise.unary(x, as: Float.self, output: .float32) { f($0) }
-        case .float64: return try Elementwise.unary(x, as: Double.self, output: .float64) { f($0) }
+        case .float32: return try Elementwise.map(x, as: Float.self, output: .float32) { f($0) }
+        case .float64: return try Elementwise.map(x, as: Double.self, output: .float64) { f($0) }
         case .float16:
-            return try Elementwise.unary(x, as: UInt16.self, output: .float16) {
+            return try Elementwise.map(x, as: UInt16.self, output: .float16) {
                 FloatBits.floatToHalf(f(FloatBits.halfToFloat($0)))
             }
         case .bfloat16:
-            return try Elementwise.unary(x, as: UInt16.self, output: .bfloat16) {
+            return try Elementwise.map(x, as: UInt16.self, output: .bfloat16) {
                 FloatBits.floatToBFloat16(f(FloatBits.bfloat16ToFloat($0)))
             }
         case .float8, nil: throw KernelError("element type \(x.dtype) is not float16, bfloat16, float32 or float64")
@@ -81,29 +81,29 @@ public enum FloatElementwise {
     /// A bool tensor `p(x)`; float8 types are decoded exactly to float32 first.
     public static func predicate<P: FloatPredicate>(_ x: Tensor, _ p: P) throws -> Tensor {
         switch FloatComputation(x.dtype) {
-        case .float32: return try Elementwise.unary(x, as: Float.self, output: .bool) { p($0) ? UInt8(1) : 0 }
-        case .float64: return try Elementwise.unary(x, as: Double.self, output: .bool) { p($0) ? UInt8(1) : 0 }
+        case .float32: return try Elementwise.map(x, as: Float.self, output: .bool) { p($0) ? UInt8(1) : 0 }
+        case .float64: return try Elementwise.map(x, as: Double.self, output: .bool) { p($0) ? UInt8(1) : 0 }
         case .float16:
-            return try Elementwise.unary(x, as: UInt16.self, output: .bool) { p(FloatBits.halfToFloat($0)) ? UInt8(1) : 0 }
+            return try Elementwise.map(x, as: UInt16.self, output: .bool) { p(FloatBits.halfToFloat($0)) ? UInt8(1) : 0 }
         case .bfloat16:
-            return try Elementwise.unary(x, as: UInt16.self, output: .bool) { p(FloatBits.bfloat16ToFloat($0)) ? UInt8(1) : 0 }
+            return try Elementwise.map(x, as: UInt16.self, output: .bool) { p(FloatBits.bfloat16ToFloat($0)) ? UInt8(1) : 0 }
         case .float8:
             let dtype = x.dtype
-            return try Elementwise.unary(x, as: UInt8.self, output: .bool) { p(FloatBits.smallFloatToFloat($0, dtype)) ? UInt8(1) : 0 }
+            return try Elementwise.map(x, as: UInt8.self, output: .bool) { p(FloatBits.smallFloatToFloat($0, dtype)) ? UInt8(1) : 0 }
         case nil: throw KernelError("element type \(x.dtype) is not a floating-point type")
         }
     }
 }
 
 /// IEEE-754 `maximum`/`minimum` as numpy and the ONNX reference compute them: a NaN operand
-/// gives NaN (C `fmax` would drop it).
+/// gives NaN (C `fmax` would drop it). The comparison is a select, not a branch.
 @inline(__always) public func nanPropagatingMax<T: FloatingPoint>(_ a: T, _ b: T) -> T {
-    if a.isNaN || b.isNaN { return a.isNaN ? a : b }
-    return a >= b ? a : b
+    let m = a >= b ? a : b  // b when either is NaN
+    return a.isNaN ? a : m
 }
 
 /// See `nanPropagatingMax`.
 @inline(__always) public func nanPropagatingMin<T: FloatingPoint>(_ a: T, _ b: T) -> T {
-    if a.isNaN || b.isNaN { return a.isNaN ? a : b }
-    return a <= b ? a : b
+    let m = a <= b ? a : b  // b when either is NaN
+    return a.isNaN ? a : m
 }

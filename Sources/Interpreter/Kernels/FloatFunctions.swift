@@ -134,13 +134,13 @@ public enum FloatFunctions {
         @inline(__always) public func callAsFunction<T: FloatMath>(_ x: T) -> T { x < 0 ? 0 : x }
     }
 
-    /// 1 / (1 + e^−x), evaluated so that neither branch overflows: e^x / (1 + e^x) for x < 0.
+    /// 1 / (1 + e^−x), evaluated without overflow as e^x / (1 + e^x) for x < 0 (one `exp` of
+    /// −|x| and a select, no branch).
     public struct Sigmoid: FloatUnaryFunction {
         public init() {}
         @inline(__always) public func callAsFunction<T: FloatMath>(_ x: T) -> T {
-            if x >= 0 { return 1 / (1 + T.exp(-x)) }
-            let e = T.exp(x)
-            return e / (1 + e)
+            let e = T.exp(-x.magnitude)
+            return (x >= 0 ? 1 : e) / (1 + e)
         }
     }
 
@@ -255,9 +255,16 @@ public enum FloatFunctions {
     /// lower > upper every element becomes `upper`, as ONNX Clip specifies.
     public struct Clip: FloatUnaryFunction {
         public let lower: Double, upper: Double
-        public init(lower: Double = -.infinity, upper: Double = .infinity) { self.lower = lower; self.upper = upper }
+        public init(lower: Double = -.infinity, upper: Double = .infinity) {
+            // A NaN bound makes every result NaN (NaN-propagating max/min); NaN bounds do that.
+            let nanBound = lower.isNaN || upper.isNaN
+            self.lower = nanBound ? .nan : lower
+            self.upper = nanBound ? .nan : upper
+        }
         @inline(__always) public func callAsFunction<T: FloatMath>(_ x: T) -> T {
-            nanPropagatingMin(nanPropagatingMax(x, T(lower)), T(upper))
+            let lo = T(lower), hi = T(upper)
+            let m = x < lo || lo.isNaN ? lo : x
+            return m > hi || hi.isNaN ? hi : m
         }
     }
 }

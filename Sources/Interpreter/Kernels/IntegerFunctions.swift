@@ -47,7 +47,7 @@ public enum IntegerElementwise {
     struct UnaryVisitor<F: IntegerUnaryFunction>: IntegerVisitor {
         let x: Tensor, f: F
         func visit<T: TensorInteger>(_: T.Type) throws -> Tensor {
-            try Elementwise.unary(x, as: T.self, output: x.dtype) { f($0) }
+            try Elementwise.map(x, as: T.self, output: x.dtype) { f($0) }
         }
     }
 }

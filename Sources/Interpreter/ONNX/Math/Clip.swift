@@ -47,7 +47,7 @@ struct ClipKernel: Kernel {
                 func visit<T: TensorInteger>(_: T.Type) throws -> Tensor {
                     let lo = try lower.map { try $0.withElements(as: T.self) { $0[0] } } ?? T.min
                     let hi = try upper.map { try $0.withElements(as: T.self) { $0[0] } } ?? T.max
-                    return try Elementwise.unary(x, as: T.self, output: x.dtype) { Swift.min(Swift.max($0, lo), hi) }
+                    return try Elementwise.map(x, as: T.self, output: x.dtype) { Swift.min(Swift.max($0, lo), hi) }
                 }
             }
             return [.tensor(try x.dtype.dispatchInteger(Visitor(x: x, lower: lower, upper: upper)))]

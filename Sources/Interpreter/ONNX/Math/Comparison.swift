@@ -57,16 +57,20 @@ struct ComparisonKernel: Kernel {
     }
 
     /// Compares elements stored as `S` after mapping them to a comparable value with `value`.
+    /// Inlined into each caller so that `value` and the comparison are inlined into the loop.
+    @inline(__always)
     func compare<S: BitwiseCopyable, C: Comparable>(_ a: Tensor, _ b: Tensor, as: S.Type, _ value: (S) -> C) throws -> Tensor {
-        func run(_ holds: (C, C) -> Bool) throws -> Tensor {
-            try Elementwise.binary(a, b, as: S.self, and: S.self, output: .bool) { holds(value($0), value($1)) ? UInt8(1) : 0 }
-        }
         switch operation {
-        case .equal: return try run(==)
-        case .less: return try run(<)
-        case .greater: return try run(>)
-        case .lessOrEqual: return try run(<=)
-        case .greaterOrEqual: return try run(>=)
+        case .equal:
+            return try Elementwise.binary(a, b, as: S.self, and: S.self, output: .bool) { value($0) == value($1) ? UInt8(1) : 0 }
+        case .less:
+            return try Elementwise.binary(a, b, as: S.self, and: S.self, output: .bool) { value($0) < value($1) ? UInt8(1) : 0 }
+        case .greater:
+            return try Elementwise.binary(a, b, as: S.self, and: S.self, output: .bool) { value($0) > value($1) ? UInt8(1) : 0 }
+        case .lessOrEqual:
+            return try Elementwise.binary(a, b, as: S.self, and: S.self, output: .bool) { value($0) <= value($1) ? UInt8(1) : 0 }
+        case .greaterOrEqual:
+            return try Elementwise.binary(a, b, as: S.self, and: S.self, output: .bool) { value($0) >= value($1) ? UInt8(1) : 0 }
         }
     }
 }

@@ -46,16 +46,25 @@ enum OpCheck {
 
 /// Adapter for the ONNX ops `Y = f(X)` defined on float16, bfloat16, float32 and float64
 /// (Exp, Log, Sin, Sigmoid, Elu, …): one input, one output of the input's type and shape.
-struct FloatUnaryKernel<F: FloatUnaryFunction>: Kernel {
-    let function: F
+///
+/// The kernel is not generic: it keeps a closure made where the function type is concrete, so
+/// the elementwise loop is specialised for it (a generic kernel called through `any Kernel`
+/// would run its unspecialised witness, dispatching every element dynamically).
+struct FloatUnaryKernel: Kernel {
     let inputName: String
+    let compute: @Sendable (Tensor) throws -> Tensor
+
+    init<F: FloatUnaryFunction>(_ function: F, inputName: String = "X") {
+        self.inputName = inputName
+        self.compute = { x in try FloatElementwise.unary(x, function) }
+    }
 
     /// A registration whose factory checks arity and reads attributes with `make`.
-    static func registration(_ op: String, versions: ClosedRange<Int>, input: String = "X",
-                             _ make: @escaping @Sendable (AttributeReader) throws -> F) -> OpRegistration {
+    static func registration<F: FloatUnaryFunction>(_ op: String, versions: ClosedRange<Int>, input: String = "X",
+                                                    _ make: @escaping @Sendable (AttributeReader) throws -> F) -> OpRegistration {
         OpRegistration(op, versions: versions) { context in
             try OpCheck.arity(context, inputs: 1...1)
-            return FloatUnaryKernel(function: try make(context.attributes), inputName: input)
+            return FloatUnaryKernel(try make(context.attributes), inputName: input)
         }
     }
 
@@ -66,23 +75,27 @@ struct FloatUnaryKernel<F: FloatUnaryFunction>: Kernel {
     }
 
     func evaluate(_ inputs: [Value?], context: ExecutionContext) throws -> [Value?] {
-        [.tensor(try FloatElementwise.unary(try Inputs.tensor(inputs, 0, name: inputName), function))]
+        [.tensor(try compute(try Inputs.tensor(inputs, 0, name: inputName)))]
     }
 }
 
-/// Adapter for unary ops defined on integers and floats (Abs, Neg, Sign): floats through `F`,
-/// integers through `I`; `types` are the element types the op's schema allows.
-struct NumericUnaryKernel<F: FloatUnaryFunction, I: IntegerUnaryFunction>: Kernel {
-    let float: F
-    let integer: I
+/// Adapter for unary ops defined on integers and floats (Abs, Neg, Sign, Relu): floats through
+/// a `FloatUnaryFunction`, integers through an `IntegerUnaryFunction`; `types` are the element
+/// types the op's schema allows. Not generic, for the reason given at `FloatUnaryKernel`.
+struct NumericUnaryKernel: Kernel {
     let types: [DType]
     let inputName: String
+    let computeFloat: @Sendable (Tensor) throws -> Tensor
+    let computeInteger: @Sendable (Tensor) throws -> Tensor
 
-    static func registration(_ op: String, versions: ClosedRange<Int>, input: String = "X", types: [DType],
-                             float: F, integer: I) -> OpRegistration {
+    static func registration<F: FloatUnaryFunction, I: IntegerUnaryFunction>(
+        _ op: String, versions: ClosedRange<Int>, input: String = "X", types: [DType], float: F, integer: I
+    ) -> OpRegistration {
         OpRegistration(op, versions: versions) { context in
             try OpCheck.arity(context, inputs: 1...1)
-            return NumericUnaryKernel(float: float, integer: integer, types: types, inputName: input)
+            return NumericUnaryKernel(types: types, inputName: input,
+                                      computeFloat: { x in try FloatElementwise.unary(x, float) },
+                                      computeInteger: { x in try IntegerElementwise.unary(x, integer) })
         }
     }
 
@@ -94,7 +107,6 @@ struct NumericUnaryKernel<F: FloatUnaryFunction, I: IntegerUnaryFunction>: Kerne
 
     func evaluate(_ inputs: [Value?], context: ExecutionContext) throws -> [Value?] {
         let x = try Inputs.tensor(inputs, 0, name: inputName)
-        if x.dtype.isInteger { return [.tensor(try IntegerElementwise.unary(x, integer))] }
-        return [.tensor(try FloatElementwise.unary(x, float))]
+        return [.tensor(x.dtype.isInteger ? try computeInteger(x) : try computeFloat(x))]
     }
 }

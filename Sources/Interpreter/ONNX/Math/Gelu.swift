@@ -7,8 +7,8 @@ enum GeluOp {
     static let registration = OpRegistration("Gelu", versions: 20...Int.max) { context in
         try OpCheck.arity(context, inputs: 1...1)
         switch try context.attributes.string("approximate", default: "none") {
-        case "none": return FloatUnaryKernel(function: FloatFunctions.Gelu(), inputName: "X")
-        case "tanh": return FloatUnaryKernel(function: FloatFunctions.GeluTanh(), inputName: "X")
+        case "none": return FloatUnaryKernel(FloatFunctions.Gelu())
+        case "tanh": return FloatUnaryKernel(FloatFunctions.GeluTanh())
         case let other: throw KernelError("attribute 'approximate': expected \"none\" or \"tanh\", found \"\(other)\"")
         }
     }

@@ -23,13 +23,13 @@ struct LogicalBinaryKernel: Kernel {
 
     func evaluate(_ inputs: [Value?], context: ExecutionContext) throws -> [Value?] {
         let a = try Inputs.tensor(inputs, 0, name: "A"), b = try Inputs.tensor(inputs, 1, name: "B")
-        func run(_ f: (Bool, Bool) -> Bool) throws -> Tensor {
-            try Elementwise.binary(a, b, as: UInt8.self, and: UInt8.self, output: .bool) { f($0 != 0, $1 != 0) ? UInt8(1) : 0 }
-        }
         switch operation {
-        case .and: return [.tensor(try run { $0 && $1 })]
-        case .or: return [.tensor(try run { $0 || $1 })]
-        case .xor: return [.tensor(try run { $0 != $1 })]
+        case .and:
+            return [.tensor(try Elementwise.binary(a, b, as: UInt8.self, and: UInt8.self, output: .bool) { $0 != 0 && $1 != 0 ? UInt8(1) : 0 })]
+        case .or:
+            return [.tensor(try Elementwise.binary(a, b, as: UInt8.self, and: UInt8.self, output: .bool) { $0 != 0 || $1 != 0 ? UInt8(1) : 0 })]
+        case .xor:
+            return [.tensor(try Elementwise.binary(a, b, as: UInt8.self, and: UInt8.self, output: .bool) { ($0 != 0) != ($1 != 0) ? UInt8(1) : 0 })]
         }
     }
 }
@@ -49,6 +49,6 @@ struct NotKernel: Kernel {
 
     func evaluate(_ inputs: [Value?], context: ExecutionContext) throws -> [Value?] {
         let x = try Inputs.tensor(inputs, 0, name: "X")
-        return [.tensor(try Elementwise.unary(x, as: UInt8.self, output: .bool) { $0 == 0 ? UInt8(1) : 0 })]
+        return [.tensor(try Elementwise.map(x, as: UInt8.self, output: .bool) { $0 == 0 ? UInt8(1) : 0 })]
     }
 }

@@ -39,14 +39,14 @@ struct PowKernel: Kernel {
             } else {
                 let exponent = y.dtype == .float32 ? y : try Tensor(float32: y.floatValues(), shape: y.shape)
                 result = try Elementwise.binary(base, exponent, as: Float.self, and: Float.self, output: .float32) {
-                    Float.pow($0, $1)
+                    floatPower($0, $1)
                 }
             }
             return [.tensor(try result.narrowed(to: x.dtype))]
         case .float64:
             let exponent = y.dtype == .float64 ? y : try Tensor(dtype: .float64, shape: y.shape, values: y.doubleValues())
             return [.tensor(try Elementwise.binary(x, exponent, as: Double.self, and: Double.self, output: .float64) {
-                Double.pow($0, $1)
+                floatPower($0, $1)
             })]
         case .float8, nil:
             return [.tensor(try x.dtype.dispatchInteger(IntegerBase(x: x, y: y)))]
@@ -75,6 +75,15 @@ struct PowKernel: Kernel {
             try y.withElements(as: T.self) { $0.map { Int64(clamping: $0) } }
         }
     }
+}
+
+/// `pow(x, y)`, with y = 2 computed as x·x (the correctly rounded square; `pow` may be off by
+/// an ulp) and y = 1 as x, as runtimes special-case them. Both agree with `pow` on ±0, ±Inf
+/// and NaN.
+@inline(__always) func floatPower<T: FloatMath>(_ x: T, _ y: T) -> T {
+    if y == 2 { return x * x }
+    if y == 1 { return x }
+    return T.pow(x, y)
 }
 
 /// x^n by squaring with wrapping multiplication; negative n truncates 1/x^|n| toward zero.

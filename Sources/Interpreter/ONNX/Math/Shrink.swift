@@ -24,7 +24,7 @@ struct ShrinkKernel: Kernel {
         struct Visitor: IntegerVisitor {
             let x: Tensor, function: FloatFunctions.Shrink
             func visit<T: TensorInteger>(_: T.Type) throws -> Tensor {
-                try Elementwise.unary(x, as: T.self, output: x.dtype) { T(clampingDouble: function(Double($0))) }
+                try Elementwise.map(x, as: T.self, output: x.dtype) { T(clampingDouble: function(Double($0))) }
             }
         }
         return [.tensor(try x.dtype.dispatchInteger(Visitor(x: x, function: function)))]
