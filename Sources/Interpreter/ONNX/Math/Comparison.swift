@@ -47,12 +47,15 @@ struct ComparisonKernel: Kernel {
             return [.tensor(try compare(a, b, as: UInt16.self) { FloatBits.halfToFloat($0) })]
         case .bfloat16:
             return [.tensor(try compare(a, b, as: UInt16.self) { FloatBits.bfloat16ToFloat($0) })]
-        default:
+        case .float32, .float64, .int8, .uint8, .int16, .uint16, .int32, .uint32, .int64, .uint64:
             struct Visitor: ScalarVisitor {
                 let kernel: ComparisonKernel, a: Tensor, b: Tensor
                 func visit<T: TensorScalar>(_: T.Type) throws -> Tensor { try kernel.compare(a, b, as: T.self) { $0 } }
             }
             return [.tensor(try a.dtype.dispatch(Visitor(kernel: self, a: a, b: b)))]
+        case .float8e4m3fn, .float8e4m3fnuz, .float8e5m2, .float8e5m2fnuz, .float8e8m0, .float4e2m1, .float6e2m3,
+             .float6e3m2, .int2, .uint2, .int4, .uint4, .complex64, .complex128:
+            throw KernelError("input 'A': element type \(a.dtype) is not supported")  // prepare rejects these
         }
     }
 
