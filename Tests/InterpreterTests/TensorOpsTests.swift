@@ -448,6 +448,23 @@ final class TensorOpsTests: XCTestCase {
         assertError("ArgMax", [try f32([], [0])], [:], "cannot take the argmax of the empty axis 0 of shape [0]")
     }
 
+    /// Hostile sizes and indices give errors, never a trap or a runaway allocation.
+    func testHostileValuesAreErrors() throws {
+        let x = try f32([1, 2, 3])
+        assertError("Reshape", [x, try i64([Int64.max, Int64.max, -1])], [:], "cannot reshape [3] (3 elements) to [9223372036854775807, 9223372036854775807, -1]")
+        assertError("Tile", [x, try i64([Int64.max])], [:], "repeats [9223372036854775807] make the output of [3] too large")
+        assertError("ConstantOfShape", [try i64([1 << 40, 1 << 40])], [:], "output shape [1099511627776, 1099511627776] has a negative dimension or too many elements")
+        assertError("Expand", [x, try i64([1 << 34, 3])], [:], "output shape [17179869184, 3] has 51539607552 elements, more than the limit of 8589934592")
+        assertError("Pad", [x, try i64([Int64.max, 1])], [:], "pads [9223372036854775807, 1] make axis 0 too large")
+        assertError("Range", [try f32([0], []), try f32([1], []), try f32([1e-30], [])], [:], "Range of 0.0, 1.0, 1.0000000031710769e-30 is too long")
+        assertError("Range", [try i64([Int64.min], []), try i64([Int64.max], []), try i64([1], [])], [:], "Range of -9223372036854775808, 9223372036854775807, 1 is too long")
+        assertError("OneHot", [try i64([0]), try f32([1e30], []), try f32([0, 1])], [:], "depth must be between 1 and 8589934592, found 1.0000000150474662e+30")
+        XCTAssertEqual(try run1("OneHot", [try f32([1e30, 1]), try i64([2], []), try f32([0, 1])]).floatValues(), [0, 0, 0, 1])
+        XCTAssertEqual(try run1("Slice", [x, try i64([Int64.max]), try i64([Int64.min]), try i64([0]), try i64([Int64.min])]).floatValues(), [3])
+        XCTAssertEqual(try run1("Slice", [x, try i64([Int64.min]), try i64([Int64.max]), try i64([0]), try i64([Int64.max])]).floatValues(), [1])
+        XCTAssertEqual(try run1("Range", [try i64([5], []), try i64([-5], []), try i64([Int64.min], [])]).scalars(as: Int64.self), [5])
+    }
+
     // MARK: Kernels
 
     func testFloatEncodersRoundTripEveryCode() {

@@ -11,6 +11,21 @@ public enum DataMovement {
     /// Marks an index-table entry whose output element takes the fill value.
     public static let outside = -1
 
+    /// Largest output a kernel may build (2³³ elements): a hostile shape gets an error instead of
+    /// an allocation that takes the process down.
+    public static let maxElements = 1 << 33
+
+    /// The element count of an output `shape`, or a `KernelError` for negative dimensions, an
+    /// overflowing product or more than `maxElements` elements.
+    @discardableResult
+    public static func checkedCount(_ shape: [Int]) throws -> Int {
+        guard let n = Shape.elementCount(shape) else {
+            throw KernelError("output shape \(shape) has a negative dimension or too many elements")
+        }
+        guard n <= maxElements else { throw KernelError("output shape \(shape) has \(n) elements, more than the limit of \(maxElements)") }
+        return n
+    }
+
     /// Row-major element strides of `shape`.
     public static func strides(_ shape: [Int]) -> [Int] {
         var strides = [Int](repeating: 1, count: shape.count)

@@ -20,7 +20,7 @@ struct CenterCropPadKernel: Kernel {
         var shape = x.shape
         var tables = x.shape.indices.map { DataMovement.identityTable(x.shape[$0], stride: strides[$0]) }
         for (axis, size) in zip(axes, sizes) {
-            guard size >= 0 else { throw KernelError("shape \(sizes) has a negative size") }
+            guard size >= 0, size <= DataMovement.maxElements else { throw KernelError("shape \(sizes) has an invalid size \(size)") }
             let dim = x.shape[axis]
             let offset = size <= dim ? (dim - size) / 2 : -((size - dim) / 2)
             shape[axis] = size

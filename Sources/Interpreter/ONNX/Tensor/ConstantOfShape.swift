@@ -17,6 +17,7 @@ struct ConstantOfShapeKernel: Kernel {
         guard shapeInput.rank == 1 else { throw KernelError("input must be a 1-D shape, found shape \(shapeInput.shape)") }
         let shape = try AxisInput.integers(shapeInput, name: "input")
         guard shape.allSatisfy({ $0 >= 0 }) else { throw KernelError("shape \(shape) has a negative dimension") }
+        try DataMovement.checkedCount(shape)
         return shape
     }
 

@@ -11,7 +11,9 @@ struct ExpandKernel: Kernel {
         guard shapeInput.rank == 1 else { throw KernelError("input 'shape' must be 1-D, found shape \(shapeInput.shape)") }
         let requested = try AxisInput.integers(shapeInput, name: "shape")
         guard requested.allSatisfy({ $0 >= 0 }) else { throw KernelError("shape \(requested) has a negative dimension") }
-        return try Broadcast.shape([x.shape, requested])
+        let shape = try Broadcast.shape([x.shape, requested])
+        try DataMovement.checkedCount(shape)
+        return shape
     }
 
     func prepare(_ inputs: [Value?], context: ExecutionContext) throws -> [TensorInfo?] {

@@ -18,19 +18,22 @@ struct OneHotKernel: Kernel {
         guard values.count == 2 else { throw KernelError("values must hold [off, on], found shape \(values.shape)") }
         guard depthTensor.count == 1 else { throw KernelError("depth must be a scalar, found shape \(depthTensor.shape)") }
         let depthValue = try depthTensor.doubleValues()[0]
-        guard depthValue.isFinite, depthValue >= 1 else { throw KernelError("depth must be at least 1, found \(depthValue)") }
+        guard depthValue.isFinite, depthValue >= 1, depthValue <= Double(DataMovement.maxElements) else {
+            throw KernelError("depth must be between 1 and \(DataMovement.maxElements), found \(depthValue)")
+        }
         let depth = Int(depthValue)
         let rank = indicesTensor.rank + 1
         let a = try AxisInput.normalize(axis, rank: rank)
         let indices = try indicesTensor.doubleValues()
         var shape = indicesTensor.shape
         shape.insert(depth, at: a)
+        try DataMovement.checkedCount(shape)
         let outer = indicesTensor.shape[..<a].reduce(1, *), inner = indicesTensor.shape[a...].reduce(1, *)
         var table = [Int](repeating: 0, count: outer * depth * inner)
         for o in 0..<outer {
             for i in 0..<inner {
                 let d = indices[o * inner + i]
-                guard d.isFinite else { continue }
+                guard d.isFinite, d.magnitude < Double(DataMovement.maxElements) else { continue }
                 var v = Int(d.rounded(.towardZero))
                 if v < 0 { v += depth }
                 if v >= 0 && v < depth { table[(o * depth + v) * inner + i] = 1 }

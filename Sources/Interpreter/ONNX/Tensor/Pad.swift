@@ -60,17 +60,21 @@ struct PadKernel: Kernel {
         for (i, axis) in axes.enumerated() {
             let dim = x.shape[axis]
             let begin = pads[i], end = pads[axes.count + i]
-            let length = dim + begin + end
+            let (partial, o1) = dim.addingReportingOverflow(begin)
+            let (length, o2) = partial.addingReportingOverflow(end)
+            guard !o1, !o2, length <= DataMovement.maxElements else { throw KernelError("pads \(pads) make axis \(axis) too large") }
             guard length >= 0 else { throw KernelError("pads \(pads) crop more than the \(dim) elements of axis \(axis)") }
             if mode != .constant && dim == 0 && length > 0 {
                 throw KernelError("mode \(mode.rawValue) cannot pad the empty axis \(axis)")
             }
             shape[axis] = length
+            try DataMovement.checkedCount(shape)
             tables[axis] = (0..<length).map { j in
                 let src = Self.source(j - begin, dim: dim, mode: mode)
                 return src < 0 ? DataMovement.outside : src * strides[axis]
             }
         }
+        try DataMovement.checkedCount(shape)
         return (x, shape, tables, fill)
     }
 

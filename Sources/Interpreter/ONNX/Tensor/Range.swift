@@ -34,15 +34,21 @@ struct RangeKernel: Kernel {
         case .int16, .int32, .int64, .int8, .uint8, .uint16, .uint32, .uint64:
             let start = try AxisInput.scalar(startT), limit = try AxisInput.scalar(limitT), delta = try AxisInput.scalar(deltaT)
             guard delta != 0 else { throw KernelError("delta must be non-zero") }
-            let span = limit - start
-            let count = max(0, delta > 0 ? (span + delta - 1) / delta : (span + delta + 1) / delta)
+            // Overflow-free count: ceil(span / delta) where span has delta's sign.
+            let (span, overflow) = delta > 0 ? limit.subtractingReportingOverflow(start) : start.subtractingReportingOverflow(limit)
+            guard !overflow else { throw KernelError("Range of \(start), \(limit), \(delta) is too long") }
+            let magnitude = delta == Int.min ? Int.max : abs(delta)
+            let count = span <= 0 ? 0 : (span - 1) / magnitude + 1
+            try DataMovement.checkedCount([count])
             let values = (0..<count).map { Int64(start + $0 * delta) }
             return [.tensor(try TypeConversion.convert(try Tensor(dtype: .int64, shape: [count], values: values), to: dtype))]
         case .float32, .float64, .float16, .bfloat16:
             let start = try startT.doubleValues()[0], limit = try limitT.doubleValues()[0], delta = try deltaT.doubleValues()[0]
             guard delta != 0 else { throw KernelError("delta must be non-zero") }
             let steps = ((limit - start) / delta).rounded(.up)
-            guard steps.isFinite || steps < 0 else { throw KernelError("Range of \(start), \(limit), \(delta) has no finite length") }
+            guard !steps.isNaN, steps < Double(DataMovement.maxElements) else {
+                throw KernelError("Range of \(start), \(limit), \(delta) is too long")
+            }
             let count = max(0, Int(max(steps, 0)))
             if (dtype == .float16 || dtype == .bfloat16) && stashType == .float32 {
                 let s = Float(start), d = Float(delta)

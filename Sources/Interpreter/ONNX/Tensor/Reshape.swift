@@ -54,13 +54,12 @@ struct ReshapeKernel: Kernel {
         }
         let total = input.reduce(1, *)
         if let i = inferred {
-            let known = shape.enumerated().filter { $0.offset != i }.map(\.element).reduce(1, *)
-            guard known != 0, total % known == 0 else {
+            guard let known = Shape.elementCount(shape.enumerated().filter { $0.offset != i }.map(\.element)), known != 0, total % known == 0 else {
                 throw KernelError("cannot reshape \(input) (\(total) elements) to \(requested)")
             }
             shape[i] = total / known
         }
-        guard shape.reduce(1, *) == total else {
+        guard Shape.elementCount(shape) == total else {
             throw KernelError("cannot reshape \(input) (\(total) elements) to \(requested)")
         }
         return shape

@@ -40,7 +40,8 @@ struct SliceKernel: Kernel {
         var tables = x.shape.indices.map { DataMovement.identityTable(x.shape[$0], stride: strides[$0]) }
         for (i, axis) in axes.enumerated() {
             let dim = x.shape[axis]
-            let step = steps?[i] ?? 1
+            // Clamp steps to ±(dim + 1): larger magnitudes select the same single element.
+            let step = min(max(steps?[i] ?? 1, -(dim + 1)), dim + 1)
             guard step != 0 else { throw KernelError("steps must be non-zero, found 0 for axis \(axis)") }
             var start = starts[i], end = ends[i]
             if start < 0 { start += dim }

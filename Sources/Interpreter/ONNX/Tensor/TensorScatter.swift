@@ -39,7 +39,8 @@ struct TensorScatterKernel: Kernel {
         for p in 0..<prefix {
             let b = perBatch == 0 ? 0 : p / perBatch
             for s in 0..<length {
-                var position = writes[b] + s
+                var (position, overflow) = writes[b].addingReportingOverflow(s)
+                guard !overflow else { throw KernelError("write index \(writes[b]) is out of range") }
                 if circular { position = ((position % maxLength) + maxLength) % maxLength }
                 guard position >= 0 && position < maxLength else {
                     throw KernelError("write position \(position) is outside the cache length \(maxLength)")

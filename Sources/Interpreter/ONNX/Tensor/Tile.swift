@@ -10,7 +10,13 @@ struct TileKernel: Kernel {
         let repeats = try AxisInput.integers(repeatsInput, name: "repeats")
         guard repeats.count == x.rank else { throw KernelError("repeats \(repeats) must have one value per axis of shape \(x.shape)") }
         guard repeats.allSatisfy({ $0 >= 0 }) else { throw KernelError("repeats \(repeats) must be non-negative") }
-        return (x, zip(x.shape, repeats).map { $0 * $1 })
+        let shape = try zip(x.shape, repeats).map { d, r in
+            let (p, overflow) = d.multipliedReportingOverflow(by: r)
+            guard !overflow else { throw KernelError("repeats \(repeats) make the output of \(x.shape) too large") }
+            return p
+        }
+        try DataMovement.checkedCount(shape)
+        return (x, shape)
     }
 
     func prepare(_ inputs: [Value?], context: ExecutionContext) throws -> [TensorInfo?] {
