@@ -127,6 +127,18 @@ public enum DataMovement {
         return try Tensor(dtype: dtype, shape: shape, storage: storage)
     }
 
+    /// Like `buildRaw`, but byte-addressable outputs start uninitialised (`OutputBuffer`):
+    /// `fill` must write every element. Packed types still go through zeroed codes.
+    static func buildRawUninitialized(_ dtype: DType, shape: [Int], fill: (UnsafeMutableRawPointer, Int) throws -> Void) throws -> Tensor {
+        guard packedBits(dtype) == nil, let width = dtype.byteWidth else { return try buildRaw(dtype, shape: shape, fill: fill) }
+        guard let n = Shape.elementCount(shape), let bytes = dtype.storageBytes(count: n) else {
+            throw KernelError("output shape \(shape) is invalid")
+        }
+        let buffer = OutputBuffer<UInt8>(count: bytes)
+        try fill(UnsafeMutableRawPointer(buffer.pointer), width)
+        return try buffer.tensor(dtype, shape: shape)
+    }
+
     // MARK: Gather over per-axis tables
 
     /// The general gather. The output has `shape`; its element (i₀, …, iᵣ₋₁) is the source
@@ -162,7 +174,7 @@ public enum DataMovement {
                 }
             } ?? [UInt8](repeating: 0, count: width)
             let blockedAxis = fill == nil ? transposedAxis(shape: shape, offsets: offsets) : nil
-            return try buildRaw(source.dtype, shape: shape) { out, _ in
+            return try buildRawUninitialized(source.dtype, shape: shape) { out, _ in
                 if let p = blockedAxis, let src {
                     switch width {
                     case 1: gatherBlocked(UInt8.self, src, out, shape: shape, offsets: offsets, axis: p)
@@ -188,14 +200,13 @@ public enum DataMovement {
                                                         shape: [Int], offsets: [[Int]], fill: [UInt8]) {
         let width = MemoryLayout<T>.size
         let fillValue = fill.withUnsafeBytes { $0.loadUnaligned(as: T.self) }
-        let isZeroFill = fill.allSatisfy { $0 == 0 }
         forEachRow(shape: shape, offsets: offsets) { start, base, row, contiguous in
             let n = row.count
-            if base < 0 {
-                if !isZeroFill { for j in 0..<n { out.storeBytes(of: fillValue, toByteOffset: (start + j) * width, as: T.self) } }
+            // The output is uninitialised: every element is written, fill values included.
+            guard base >= 0, let src else {
+                for j in 0..<n { out.storeBytes(of: fillValue, toByteOffset: (start + j) * width, as: T.self) }
                 return
             }
-            guard let src else { return }
             if contiguous {
                 (out + start * width).copyMemory(from: src + (base + row[0]) * width, byteCount: n * width)
                 return
@@ -348,7 +359,7 @@ public enum DataMovement {
         }
         // Unpack packed types once, then copy chunks of raw bytes.
         let raws: [[UInt8]]? = packedBits(first.dtype) != nil ? try parts.map { try unpackCodes($0) } : nil
-        return try buildRaw(first.dtype, shape: shape) { out, width in
+        return try buildRawUninitialized(first.dtype, shape: shape) { out, width in
             var position = 0
             for o in 0..<outer {
                 for (p, part) in parts.enumerated() where chunks[p] > 0 {

@@ -109,7 +109,7 @@ enum Scattering {
         }
         return try DataMovement.withRawElements(data) { d, width in
             try DataMovement.withRawElements(updates) { u, _ in
-                try DataMovement.buildRaw(data.dtype, shape: data.shape) { out, _ in
+                try DataMovement.buildRawUninitialized(data.dtype, shape: data.shape) { out, _ in
                     if let d { out.copyMemory(from: d, byteCount: data.count * width) }
                     guard let u else { return }
                     let bytes = slice * width
