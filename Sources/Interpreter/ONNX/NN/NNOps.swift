@@ -37,6 +37,8 @@ enum NNOps {
             ReduceSumSquare.registration,
             ResizeKernel.registration,
             UpsampleKernel.registration,
+            MaxUnpoolKernel.registration,
+            EinsumKernel.registration,
         ]
     }
 }
