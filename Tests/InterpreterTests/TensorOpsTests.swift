@@ -287,6 +287,8 @@ final class TensorOpsTests: XCTestCase {
         let oh = try run1("OneHot", [try i64([1, -1, 5]), try i64([3], []), try strings(["off", "on"])], ["axis": .int(0)])
         XCTAssertEqual(oh.shape, [3, 3])
         XCTAssertEqual(texts(oh), ["off", "off", "off", "on", "off", "off", "off", "on", "off"])
+        XCTAssertEqual(try run1("OneHot", opset: 10, [try i64([-1, 1]), try i64([2], []), try f32([0, 1])]).floatValues(), [0, 0, 0, 1],
+                       "before opset 11 negative indices are out of range")
         let compress = try run1("Compress", [try f32([1, 2, 3, 4], [2, 2]), try Tensor(dtype: .bool, shape: [3], values: [UInt8(0), 1, 1])])
         XCTAssertEqual(try compress.floatValues(), [2, 3])
         XCTAssertEqual(try ints(try run1("NonZero", [try f32([0, -0.0, .nan, 2], [2, 2])])), [1, 1, 0, 1])

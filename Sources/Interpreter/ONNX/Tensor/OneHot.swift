@@ -6,9 +6,11 @@ import LockstepCore
 /// truncated to integers; negative ones count from `depth` (11+); out-of-range ones give all off.
 struct OneHotKernel: Kernel {
     let axis: Int
+    /// Negative indices count from `depth` from opset 11; before, they are out of range.
+    let wrapsNegative: Bool
 
     static let registration = OpRegistration("OneHot", versions: 9...Int.max) { context in
-        OneHotKernel(axis: try context.attributes.int("axis", default: -1))
+        OneHotKernel(axis: try context.attributes.int("axis", default: -1), wrapsNegative: context.opset >= 11)
     }
 
     func evaluate(_ inputs: [Value?], context: ExecutionContext) throws -> [Value?] {
@@ -35,7 +37,7 @@ struct OneHotKernel: Kernel {
                 let d = indices[o * inner + i]
                 guard d.isFinite, d.magnitude < Double(DataMovement.maxElements) else { continue }
                 var v = Int(d.rounded(.towardZero))
-                if v < 0 { v += depth }
+                if v < 0 && wrapsNegative { v += depth }
                 if v >= 0 && v < depth { table[(o * depth + v) * inner + i] = 1 }
             }
         }
