@@ -13,7 +13,8 @@ import LockstepCore
 /// - float → integer truncates toward zero. Out-of-range values and NaN are undefined by the spec;
 ///   we do what x86 runtimes and numpy do: 32- and 64-bit targets get the "integer indefinite"
 ///   value (the type's minimum), narrower targets (8/16-bit, int4/uint4/int2/uint2) take the low bits
-///   of the 32-bit conversion, uint32 the low bits of the 64-bit conversion.
+///   of the 32-bit conversion, uint32 the low bits of the 64-bit conversion, and uint64 converts
+///   2⁶³…2⁶⁴ exactly and everything else through the 64-bit conversion.
 /// - integer → integer keeps the low bits (two's complement); integer → float rounds to nearest.
 /// - anything → bool: zero (and ±0.0) is false, everything else (NaN too) true; bool → number is 0/1.
 /// - string → number parses decimal and scientific notation, and "INF", "+INF", "-INF", "NaN"
