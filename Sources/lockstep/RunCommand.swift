@@ -66,6 +66,7 @@ struct RunCommand: ParsableCommand {
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
             struct Out: Encodable { var outputs: [ModelRun.OutputSummary]; var intermediates: [ModelRun.OutputSummary]; var generatedInputs: [String] }
             print(String(decoding: try encoder.encode(Out(outputs: result.outputs, intermediates: result.intermediates, generatedInputs: result.generatedInputs)), as: UTF8.self))
         } else {

@@ -67,6 +67,16 @@ final class RunTests: XCTestCase {
         XCTAssertNotEqual(try ModelRun.run(modelPath: model, options: options).outputs, a.outputs)
     }
 
+    func testSummaryKeepsNonFiniteValuesOutOfTheRange() throws {
+        let t = try Tensor(float32: [-.infinity, 1, .nan, 3, .infinity], shape: [5])
+        let s = ModelRun.summary(name: "v", file: nil, tensor: t)
+        XCTAssertEqual(s.min, 1)
+        XCTAssertEqual(s.max, 3)
+        XCTAssertEqual(s.mean, 2)
+        XCTAssertEqual(s.nanCount, 1)
+        XCTAssertEqual(s.infCount, 2)
+    }
+
     func testSanitizedNames() {
         XCTAssertEqual(ModelRun.sanitized("conv1/out:0"), "conv1_out_0")
         XCTAssertEqual(ModelRun.sanitized("../x"), "_.._x")

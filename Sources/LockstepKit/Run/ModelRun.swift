@@ -21,7 +21,8 @@ public enum ModelRun {
         public init() {}
     }
 
-    /// Summary of one written value.
+    /// Summary of one written value. `min`, `max` and `mean` are over the finite elements;
+    /// NaN and ±Inf are counted separately.
     public struct OutputSummary: Codable, Sendable, Equatable {
         public var name: String
         public var file: String?
@@ -132,10 +133,11 @@ public enum ModelRun {
         var lo = Double.infinity, hi = -Double.infinity, sum = 0.0, finite = 0
         for v in values {
             if v.isNaN { s.nanCount += 1; continue }
-            if v.isInfinite { s.infCount += 1 }
+            if v.isInfinite { s.infCount += 1; continue }
             lo = Swift.min(lo, v)
             hi = Swift.max(hi, v)
-            if v.isFinite { sum += v; finite += 1 }
+            sum += v
+            finite += 1
         }
         if lo <= hi { s.min = lo; s.max = hi }
         if finite > 0 { s.mean = sum / Double(finite) }
@@ -168,6 +170,7 @@ public enum ModelRun {
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         let data = try encoder.encode(Manifest(outputs: outputs, intermediates: intermediates.isEmpty ? nil : intermediates))
         guard fm.createFile(atPath: manifestPath, contents: data + Data("\n".utf8)) else {
             throw LockstepError.unsupportedFormat(path: manifestPath, reason: "cannot write the manifest")
