@@ -39,6 +39,7 @@ enum NNOps {
             UpsampleKernel.registration,
             MaxUnpoolKernel.registration,
             EinsumKernel.registration,
+            AttentionKernel.registration,
         ]
     }
 }
