@@ -380,6 +380,31 @@ final class TensorOpsTests: XCTestCase {
         XCTAssertEqual(bytes(try run1("Cast", opset: 24, [e8], ["to": .int(24), "round_mode": .string(Array("nearest".utf8))])), [127, 128, 124, 0])
     }
 
+    /// Every pair of real types (and string) carries the small integers both can represent.
+    func testCastEveryPairKeepsSmallIntegers() throws {
+        let types = DType.allCases.filter { !$0.isComplex && $0 != .float8e8m0 }
+        func representable(_ v: Int64, _ t: DType) -> Bool {
+            switch t {
+            case .bool: return v == 0 || v == 1
+            case .int2: return v >= -2 && v <= 1
+            case .uint2, .uint4, .uint8, .uint16, .uint32, .uint64: return v >= 0
+            default: return true
+            }
+        }
+        for source in types {
+            for target in types {
+                let values = ([-2, -1, 0, 1, 2, 3] as [Int64]).filter { representable($0, source) && representable($0, target) }
+                let x = try TypeConversion.convert(try i64(values), to: source)
+                XCTAssertEqual(x.dtype, source)
+                let y = try cast(x, target)
+                XCTAssertEqual(y.dtype, target)
+                XCTAssertEqual(y.shape, [values.count])
+                let back = try TypeConversion.convert(y, to: .float64)
+                XCTAssertEqual(try back.doubleValues(), values.map(Double.init), "\(source) → \(target)")
+            }
+        }
+    }
+
     func testCastRoundsOnceFromDouble() throws {
         // 1 + 2⁻¹¹ + 2⁻⁴⁰ lies just above the float16 midpoint between 1 and 1 + 2⁻¹⁰; through
         // float32 it would first round to the midpoint and then tie to 1.

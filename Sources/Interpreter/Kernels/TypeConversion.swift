@@ -19,7 +19,7 @@ import LockstepCore
 /// - anything → bool: zero (and ±0.0) is false, everything else (NaN too) true; bool → number is 0/1.
 /// - string → number parses decimal and scientific notation, and "INF", "+INF", "-INF", "NaN"
 ///   case-insensitively; an integral target parses integers exactly (a fractional text is
-///   truncated). number → string prints integers in decimal, floats as numpy's `str` does
+///   truncated); "True"/"False" (any case, as bool → string writes them) read as 1/0. number → string prints integers in decimal, floats as numpy's `str` does
 ///   (shortest round-trip digits, positional for 1e-4 ≤ |x| < 1e16, else `1e+20` style;
 ///   "inf", "-inf", "nan"), bools as "True"/"False".
 public enum TypeConversion {
@@ -188,7 +188,7 @@ public enum TypeConversion {
                 var unsigned = false
                 for s in strings {
                     let text = String(decoding: s, as: UTF8.self).trimmingCharacters(in: .whitespaces)
-                    if target == .bool, let b = parseBool(text) { parsed.append(b ? 1 : 0); continue }
+                    if let b = parseBool(text) { parsed.append(b ? 1 : 0); continue }
                     if let i = Int64(text.hasPrefix("+") ? String(text.dropFirst()) : text) { parsed.append(i); continue }
                     if target == .uint64, let u = UInt64(text.hasPrefix("+") ? String(text.dropFirst()) : text) {
                         parsed.append(Int64(bitPattern: u)); unsigned = true; continue
@@ -201,6 +201,7 @@ public enum TypeConversion {
             }
             let values = try strings.map { s -> Double in
                 let text = String(decoding: s, as: UTF8.self)
+                if let b = parseBool(text.trimmingCharacters(in: .whitespaces)) { return b ? 1 : 0 }
                 guard let d = parseDouble(text) else { throw KernelError("cannot convert string \"\(text)\" to \(target)") }
                 return d
             }
