@@ -40,6 +40,8 @@ enum NNOps {
             MaxUnpoolKernel.registration,
             EinsumKernel.registration,
             AttentionKernel.registration,
+            RotaryEmbeddingKernel.registration,
+            CausalConvWithStateKernel.registration,
         ]
     }
 }
