@@ -42,6 +42,7 @@ enum NNOps {
             AttentionKernel.registration,
             RotaryEmbeddingKernel.registration,
             CausalConvWithStateKernel.registration,
+            DeformConvKernel.registration,
         ]
     }
 }
