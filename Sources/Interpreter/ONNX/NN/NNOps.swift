@@ -43,6 +43,8 @@ enum NNOps {
             RotaryEmbeddingKernel.registration,
             CausalConvWithStateKernel.registration,
             DeformConvKernel.registration,
+            NegativeLogLikelihoodLossKernel.registration,
+            SoftmaxCrossEntropyLossKernel.registration,
         ]
     }
 }
