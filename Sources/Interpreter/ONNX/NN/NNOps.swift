@@ -45,6 +45,7 @@ enum NNOps {
             DeformConvKernel.registration,
             NegativeLogLikelihoodLossKernel.registration,
             SoftmaxCrossEntropyLossKernel.registration,
+            LinearAttentionKernel.registration,
         ]
     }
 }
