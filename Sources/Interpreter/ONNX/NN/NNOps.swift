@@ -46,6 +46,7 @@ enum NNOps {
             NegativeLogLikelihoodLossKernel.registration,
             SoftmaxCrossEntropyLossKernel.registration,
             LinearAttentionKernel.registration,
+            GridSampleKernel.registration,
         ]
     }
 }
