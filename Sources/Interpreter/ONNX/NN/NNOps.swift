@@ -47,6 +47,7 @@ enum NNOps {
             SoftmaxCrossEntropyLossKernel.registration,
             LinearAttentionKernel.registration,
             GridSampleKernel.registration,
+            AffineGridKernel.registration,
         ]
     }
 }
