@@ -48,6 +48,7 @@ enum NNOps {
             LinearAttentionKernel.registration,
             GridSampleKernel.registration,
             AffineGridKernel.registration,
+            Col2ImKernel.registration,
         ]
     }
 }
