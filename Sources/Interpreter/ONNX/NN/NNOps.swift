@@ -49,6 +49,7 @@ enum NNOps {
             GridSampleKernel.registration,
             AffineGridKernel.registration,
             Col2ImKernel.registration,
+            NonMaxSuppressionKernel.registration,
         ]
     }
 }
