@@ -50,6 +50,7 @@ enum NNOps {
             AffineGridKernel.registration,
             Col2ImKernel.registration,
             NonMaxSuppressionKernel.registration,
+            RoiAlignKernel.registration,
         ]
     }
 }
