@@ -47,11 +47,12 @@ let package = Package(
             name: "TensorRTFormat",
             dependencies: ["LockstepCore", "TensorIO"]
         ),
-        // CBLAS from OpenBLAS (Debian libopenblas-dev) for GEMM.
+        // GEMM through OpenBLAS (Debian libopenblas-dev), loaded on first use so that its kernel
+        // family can be chosen from the CPU (Sources/CBLAS/include/lockstep_blas.h).
         .target(
             name: "CBLAS",
             path: "Sources/CBLAS",
-            linkerSettings: [.linkedLibrary("openblas")]
+            linkerSettings: [.linkedLibrary("dl"), .linkedLibrary("pthread")]
         ),
         // Reference interpreter: executor, op registry, ONNX (later TFLite) ops, shared kernels.
         .target(

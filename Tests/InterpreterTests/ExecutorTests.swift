@@ -134,5 +134,17 @@ final class GEMMTests: XCTestCase {
         var c3 = [Float](repeating: 0, count: m * n)
         GEMM.sgemm(m: m, n: n, k: k, a: a, b: b, c: &c3)
         XCTAssertEqual(c2, c3)
+        XCTAssertNotNil(GEMM.coreName, "OpenBLAS should be loadable (libopenblas-dev)")
+    }
+
+    func testNaiveFallbackMatchesBLAS() {
+        let m = 4, n = 3, k = 6
+        let a = (0..<(m * k)).map { Double($0 % 5) - 2 }, b = (0..<(k * n)).map { Double($0 % 3) * 0.25 }
+        var blas = [Double](repeating: 0.5, count: m * n), naive = blas
+        GEMM.dgemm(m: m, n: n, k: k, alpha: 1.5, a: a, b: b, transposeB: false, beta: 2, c: &blas)
+        naive.withUnsafeMutableBufferPointer { c in
+            GEMM.naive(m: m, n: n, k: k, alpha: 1.5, a: a, transposeA: false, b: b, transposeB: false, beta: 2, c: c.baseAddress!)
+        }
+        XCTAssertEqual(blas, naive)
     }
 }

@@ -1,6 +1,7 @@
 import CBLAS
 
 /// Matrix multiplication on OpenBLAS: `C = alpha * op(A) * op(B) + beta * C`, row-major.
+/// OpenBLAS is loaded on first use (see Sources/CBLAS/include/lockstep_blas.h for why).
 public enum GEMM {
     /// Single precision. `a` is M×K (K×M when `transposeA`), `b` K×N (N×K when `transposeB`),
     /// `c` M×N; leading dimensions are the row lengths as stored.
@@ -11,9 +12,10 @@ public enum GEMM {
             for i in 0..<(m * n) { c[i] = beta == 0 ? 0 : beta * c[i] }
             return
         }
-        cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
-                    Int32(m), Int32(n), Int32(k), alpha, a, Int32(transposeA ? m : k), b, Int32(transposeB ? k : n),
-                    beta, c, Int32(n))
+        if lockstep_sgemm(transposeA ? 1 : 0, transposeB ? 1 : 0, Int32(m), Int32(n), Int32(k), alpha, a, Int32(transposeA ? m : k),
+                          b, Int32(transposeB ? k : n), beta, c, Int32(n)) != 0 {
+            naive(m: m, n: n, k: k, alpha: alpha, a: a, transposeA: transposeA, b: b, transposeB: transposeB, beta: beta, c: c)
+        }
     }
 
     /// Double precision, same conventions as `sgemm`.
@@ -24,11 +26,29 @@ public enum GEMM {
             for i in 0..<(m * n) { c[i] = beta == 0 ? 0 : beta * c[i] }
             return
         }
-        cblas_dgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
-                    Int32(m), Int32(n), Int32(k), alpha, a, Int32(transposeA ? m : k), b, Int32(transposeB ? k : n),
-                    beta, c, Int32(n))
+        if lockstep_dgemm(transposeA ? 1 : 0, transposeB ? 1 : 0, Int32(m), Int32(n), Int32(k), alpha, a, Int32(transposeA ? m : k),
+                          b, Int32(transposeB ? k : n), beta, c, Int32(n)) != 0 {
+            naive(m: m, n: n, k: k, alpha: alpha, a: a, transposeA: transposeA, b: b, transposeB: transposeB, beta: beta, c: c)
+        }
+    }
+
+    /// Plain triple loop, used only when OpenBLAS cannot be loaded (slow, still correct).
+    static func naive<T: BinaryFloatingPoint>(m: Int, n: Int, k: Int, alpha: T, a: UnsafePointer<T>, transposeA: Bool,
+                                              b: UnsafePointer<T>, transposeB: Bool, beta: T, c: UnsafeMutablePointer<T>) {
+        for i in 0..<m {
+            for j in 0..<n {
+                var sum: T = 0
+                for p in 0..<k {
+                    sum += a[transposeA ? p * m + i : i * k + p] * b[transposeB ? j * k + p : p * n + j]
+                }
+                c[i * n + j] = alpha * sum + (beta == 0 ? 0 : beta * c[i * n + j])
+            }
+        }
     }
 
     /// Limits OpenBLAS to `count` threads (1 for deterministic single-threaded runs).
     public static func setThreads(_ count: Int) { lockstep_blas_set_threads(Int32(count)) }
+
+    /// The OpenBLAS kernel family in use (e.g. "SkylakeX"), or nil when OpenBLAS is unavailable.
+    public static var coreName: String? { lockstep_blas_core_name().map { String(cString: $0) } }
 }
