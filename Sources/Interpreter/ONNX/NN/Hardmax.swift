@@ -28,7 +28,7 @@ struct HardmaxKernel: Kernel {
             func visit<T: BLASFloat>(_: T.Type) throws -> [Tensor?] {
                 let x = t[0]!
                 return [try NNSupport.read(x, as: T.self) { xp in
-                    try NNSupport.build(T.dtype, x.shape, as: T.self) { yp in
+                    try NNSupport.buildZeroed(T.dtype, x.shape, as: T.self) { yp in
                         guard n > 0 else { return }
                         for o in 0..<outer {
                             for i in 0..<inner {

@@ -56,7 +56,7 @@ struct MaxUnpoolKernel: Kernel {
         }
         func scatter<T: BitwiseCopyable>(_: T.Type) throws -> Tensor {
             try NNSupport.read(x, as: T.self) { xp in
-                try NNSupport.build(x.dtype, output, as: T.self) { yp in
+                try NNSupport.buildZeroed(x.dtype, output, as: T.self) { yp in
                     for (k, index) in flat.enumerated() {
                         guard index >= 0, index < total else { throw KernelError("index \(index) in 'I' is outside the unpooled tensor of \(total) elements") }
                         yp[place(Int(index))] = xp[k]

@@ -61,8 +61,17 @@ enum NNSupport {
     }
 
     /// A new tensor of `dtype`/`shape` whose elements `fill` writes through a non-nil pointer.
+    /// The memory starts uninitialised (no zeroing pass): `fill` must write every element.
     @inline(__always)
     static func build<T: BitwiseCopyable>(_ dtype: DType, _ shape: [Int], as _: T.Type, _ fill: (UnsafeMutablePointer<T>) throws -> Void) throws -> Tensor {
+        let buffer = try OutputBuffer<T>(dtype, shape: shape)
+        try fill(buffer.pointer)
+        return try buffer.tensor(dtype, shape: shape)
+    }
+
+    /// Like `build`, for kernels that write only some elements: the storage starts zeroed.
+    @inline(__always)
+    static func buildZeroed<T: BitwiseCopyable>(_ dtype: DType, _ shape: [Int], as _: T.Type, _ fill: (UnsafeMutablePointer<T>) throws -> Void) throws -> Tensor {
         try Tensor.build(dtype, shape: shape, as: T.self) { out in
             guard let base = out.baseAddress else { return }
             try fill(base)
