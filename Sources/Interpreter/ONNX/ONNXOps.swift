@@ -7,5 +7,6 @@ public enum ONNXOps {
     static var registrations: [OpRegistration] {
         MathOps.registrations + TensorOps.registrations + NNOps.registrations + QuantizationOps.registrations
             + ControlFlowOps.registrations + SequenceOps.registrations + AttentionOps.registrations
+            + MiscOps.registrations
     }
 }
