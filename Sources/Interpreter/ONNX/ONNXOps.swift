@@ -5,8 +5,8 @@ public enum ONNXOps {
     public static let registry = OpRegistry(registrations)
 
     static var registrations: [OpRegistration] {
-        MathOps.registrations + TensorOps.registrations + NNOps.registrations + QuantizationOps.registrations
-            + ControlFlowOps.registrations + SequenceOps.registrations + AttentionOps.registrations
+        AttentionOps.registrations + MathOps.registrations + TensorOps.registrations + NNOps.registrations + QuantizationOps.registrations
+            + ControlFlowOps.registrations + SequenceOps.registrations
             + MiscOps.registrations
     }
 }
