@@ -51,6 +51,7 @@ enum NNOps {
             Col2ImKernel.registration,
             NonMaxSuppressionKernel.registration,
             RoiAlignKernel.registration,
+            FlexAttentionKernel.registration,
         ]
     }
 }
