@@ -47,23 +47,28 @@ struct MelWeightMatrixKernel: Kernel {
         let lowMel = 2595 * log10(1 + o.lower / 700), highMel = 2595 * log10(1 + o.upper / 700)
         let points = cols + 2
         let step = (highMel - lowMel) / Double(points)
-        let bins: [Int] = (0..<points).map { i in
+        let bins: [Int] = try (0..<points).map { i in
             let hz = 700 * (pow(10, (Double(i) * step + lowMel) / 2595) - 1)
-            return Int((Double(o.dftLength + 1) * hz / Double(o.sampleRate)).rounded(.down))
-        }
-        guard let first = bins.first, let last = bins.last, first >= 0, last < rows || (last == rows && bins[points - 2] < rows) else {
-            throw KernelError("the mel filter edges \(bins) fall outside the \(rows) spectrogram bins")
+            let bin = (Double(o.dftLength + 1) * hz / Double(o.sampleRate)).rounded(.down)
+            guard bin.isFinite, abs(bin) < 0x1p53 else { throw KernelError("mel point \(i) (\(hz) Hz) has no spectrogram bin") }
+            return Int(bin)
         }
         var output = [Double](repeating: 0, count: rows * cols)
+        func set(_ row: Int, _ col: Int, _ value: Double) throws {
+            guard row >= 0, row < rows else {
+                throw KernelError("mel filter \(col) reaches spectrogram bin \(row), outside [0, \(rows)) (edges \(bins))")
+            }
+            output[row * cols + col] = value
+        }
         for i in 0..<cols {
             let (left, center, right) = (bins[i], bins[i + 1], bins[i + 2])
             if center == left {
-                output[center * cols + i] = 1
-            } else {
-                for j in left...max(left, center) { output[j * cols + i] = Double(j - left) / Double(center - left) }
+                try set(center, i, 1)
+            } else if center > left {
+                for j in left...center { try set(j, i, Double(j - left) / Double(center - left)) }
             }
             if right > center {
-                for j in center..<right { output[j * cols + i] = Double(right - j) / Double(right - center) }
+                for j in center..<right { try set(j, i, Double(right - j) / Double(right - center)) }
             }
         }
         return [.tensor(try MiscSupport.tensor(output, dtype: dtype, shape: [rows, cols]))]
