@@ -74,6 +74,11 @@ final class MiscOpsTests: XCTestCase {
         let grid = try run("DFT", [try f32([1, 2, 3, 4], [2, 2, 1]), nil, try i64(0)], [:])
         try assertClose(grid, [4, 0, 6, 0, -2, 0, -2, 0], shape: [2, 2, 2], "axis 0")
         XCTAssertThrowsError(try run("DFT", [real, nil, try i64(2)], [:]), "the complex axis is not a signal axis")
+        // float16 is computed in float32 and rounded back.
+        let half = try Tensor(dtype: .float16, shape: [1, 4, 1], values: [Float(1), 2, 3, 4].map { FloatBits.floatToHalf($0) })
+        let halfSpectrum = try run("DFT", [half], [:])
+        XCTAssertEqual(halfSpectrum.dtype, .float16)
+        try assertClose(halfSpectrum, spectrum, shape: [1, 4, 2], "float16")
     }
 
     func testSTFT() throws {
@@ -106,6 +111,10 @@ final class MiscOpsTests: XCTestCase {
         let double = try run("HannWindow", [try Tensor(dtype: .int32, shape: [], values: [Int32(2)])], ["output_datatype": int(11)], opset: 17)
         XCTAssertEqual(double.dtype, .float64)
         try assertClose(double, [0, 1], shape: [2], "float64 output")
+        // Integer outputs truncate as Cast does: [0, 0.5, 1, 0.5] → [0, 0, 1, 0].
+        let integer = try run("HannWindow", [try i64(4)], ["output_datatype": int(7)], opset: 17)
+        XCTAssertEqual(integer.dtype, .int64)
+        XCTAssertEqual(try integer.scalars(as: Int64.self), [0, 0, 1, 0])
     }
 
     func testMelWeightMatrix() throws {
