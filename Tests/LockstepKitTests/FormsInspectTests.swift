@@ -13,6 +13,15 @@ final class FormsInspectTests: XCTestCase {
         ProcessInfo.processInfo.environment["LOCKSTEP_TRT_FIXTURES"] ?? Repo.root + "/../shared/fixtures/tensorrt"
     }
 
+    /// Skips, or fails when LOCKSTEP_REQUIRE_CORPUS=1 (CI), if the shared TensorRT files are missing.
+    static func requireTRTFixtures(_ path: String) throws {
+        if FileManager.default.fileExists(atPath: path) { return }
+        if ProcessInfo.processInfo.environment["LOCKSTEP_REQUIRE_CORPUS"] == "1" {
+            XCTFail("shared TensorRT fixtures not found at \(path) (set LOCKSTEP_TRT_FIXTURES)")
+        }
+        throw XCTSkip("shared TensorRT fixtures not found at \(path)")
+    }
+
     struct TFLiteReference: Decodable {
         var nodeCount: Int
         var subgraphCount: Int
@@ -70,7 +79,7 @@ final class FormsInspectTests: XCTestCase {
     /// A bundle folder with the layer information, profile and times of one real engine.
     func testTensorRTBundleWithProfileAndTimes() throws {
         let source = Self.trtFixtures + "/nvidia-tensorrt-trex"
-        guard FileManager.default.fileExists(atPath: source) else { throw XCTSkip("shared TensorRT fixtures not found at \(source)") }
+        try Self.requireTRTFixtures(source)
         let bundle = FileManager.default.temporaryDirectory.appendingPathComponent("trt-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: bundle, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: bundle) }
@@ -101,7 +110,7 @@ final class FormsInspectTests: XCTestCase {
     /// TensorRT 10 layer information: ONNX node names from the layer metadata.
     func testTensorRT10MetadataCoversONNXNodes() throws {
         let file = Self.trtFixtures + "/fuzzylabs-edge-vision/resnet18_fp16.graph.json"
-        guard FileManager.default.fileExists(atPath: file) else { throw XCTSkip("shared TensorRT fixtures not found") }
+        try Self.requireTRTFixtures(file)
         let report = try Inspect.run(path: file)
         let trt = try XCTUnwrap(report.tensorrt)
         XCTAssertGreaterThan(trt.onnxNodesCovered, 0)
