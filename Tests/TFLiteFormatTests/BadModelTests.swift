@@ -33,9 +33,7 @@ final class BadModelTests: XCTestCase {
     ]
 
     func fixtures() throws -> [String] {
-        guard FileManager.default.fileExists(atPath: Self.bad) else {
-            throw XCTSkip("Fixtures/bad not generated yet (scripts/make-bad-tflite.py)")
-        }
+        XCTAssertTrue(FileManager.default.fileExists(atPath: Self.bad), "Fixtures/bad is committed (scripts/make-bad-tflite.py)")
         return try FileManager.default.contentsOfDirectory(atPath: Self.bad).filter { $0.hasSuffix(".tflite") }
     }
 
@@ -83,7 +81,6 @@ final class BadModelTests: XCTestCase {
 
     func testUnsupportedSchemaVersionIsNamed() throws {
         // float_conv.tflite with Model.version (the root table's field 0) changed from 3 to 4.
-        guard FileManager.default.fileExists(atPath: FeatureTests.models) else { throw XCTSkip("Fixtures/models not generated yet") }
         var file = try FlatFile(path: FeatureTests.models + "/float_conv.tflite")
         let version = try XCTUnwrap(file.field(of: file.root, id: 0), "version is stored")
         XCTAssertEqual(file.int32(at: version), 3)
@@ -95,7 +92,6 @@ final class BadModelTests: XCTestCase {
 
     /// An operator code the schema does not list is named, and loading goes on.
     func testUnknownBuiltinCodeIsNamedNotRefused() throws {
-        guard FileManager.default.fileExists(atPath: FeatureTests.models) else { throw XCTSkip("Fixtures/models not generated yet") }
         var file = try FlatFile(path: FeatureTests.models + "/deprecated_code.tflite")
         // Model.operator_codes (field 1)[1].builtin_code (field 3) is 150 (GELU): make it 250.
         let code = try XCTUnwrap(file.field(of: file.element(of: file.field(of: file.root, id: 1), 1), id: 3))
@@ -108,7 +104,6 @@ final class BadModelTests: XCTestCase {
 
     /// WHILE naming a subgraph the model does not have is refused.
     func testSubgraphIndexOutOfRangeIsRefused() throws {
-        guard FileManager.default.fileExists(atPath: FeatureTests.models) else { throw XCTSkip("Fixtures/models not generated yet") }
         var file = try FlatFile(path: FeatureTests.models + "/control_flow.tflite")
         // subgraphs (2)[0].operators (3)[0].builtin_options (4) is WhileOptions; body_subgraph_index is field 1.
         let subgraph = try XCTUnwrap(file.element(of: file.field(of: file.root, id: 2), 0))
@@ -126,7 +121,6 @@ final class BadModelTests: XCTestCase {
     /// Random truncations and byte flips of real models never crash: each either loads or throws
     /// a `TFLiteError` naming the input.
     func testMutatedModelsNeverCrash() throws {
-        guard FileManager.default.fileExists(atPath: FeatureTests.models) else { throw XCTSkip("Fixtures/models not generated yet") }
         var generator = SplitMix(seed: 7)
         var rejected = 0, loaded = 0
         for name in ["control_flow.tflite", "sparse.tflite", "custom_op.tflite", "signatures_metadata.tflite", "buffer_offset.tflite"] {
@@ -163,6 +157,9 @@ final class BadModelTests: XCTestCase {
         guard let corpus = ProcessInfo.processInfo.environment["LOCKSTEP_CORPUS"],
               case let path = corpus + "/mediapipe/face_detection/face_detection_short_range.tflite",
               FileManager.default.fileExists(atPath: path) else {
+            if ProcessInfo.processInfo.environment["LOCKSTEP_REQUIRE_CORPUS"] == "1" {
+                XCTFail("LOCKSTEP_REQUIRE_CORPUS=1 but the mediapipe corpus is missing: run scripts/fetch-corpus.sh")
+            }
             throw XCTSkip("corpus not fetched: run scripts/fetch-corpus.sh and set LOCKSTEP_CORPUS")
         }
         let original = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
