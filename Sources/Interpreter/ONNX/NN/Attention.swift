@@ -25,7 +25,8 @@ import LockstepCore
 ///   give zeros (Y = 0). `qk_matmul_output_mode`: 0/1 the (softcapped) scores, 2 scores plus bias,
 ///   3 the softmax.
 ///
-/// Computed in float64 and rounded to the input type (float16/bfloat16 included).
+/// Computed in float64 and rounded to the input type; bfloat16 rounds after every step as the
+/// reference evaluator does (a bfloat16 step is coarser than the suite's tolerance).
 struct AttentionKernel: Kernel {
     static let registration = OpRegistration("Attention", versions: 23...Int.max) { context in try AttentionKernel(context) }
 
@@ -177,7 +178,12 @@ struct AttentionKernel: Kernel {
         let (q, k, v) = (p.q, p.k, p.v)
         let (batch, hq, sq, skv) = (q.batch, q.heads, q.sequence, k.sequence)
         let repeats = hq / k.heads
-        let s = (scale ?? 1 / Double(q.size).squareRoot()).squareRoot()
+        // bfloat16 follows the reference's per-step rounding (numpy with ml_dtypes: every
+        // elementwise step rounds to bfloat16, products accumulate in float32, sums of bfloat16
+        // run sequentially in bfloat16); a bfloat16 step is too coarse for rounding once.
+        let emulate = p.dtype == .bfloat16
+        @inline(__always) func r(_ x: Double) -> Double { emulate ? Double(FloatBits.bfloat16ToFloat(FloatBits.floatToBFloat16(Float(x)))) : x }
+        let s = r((scale ?? 1 / Double(q.size).squareRoot()).squareRoot())
         // Mask broadcasting strides into [batch, hq, sq, skv].
         let maskStrides = p.mask.map { Broadcast.strides(of: $0.shape, in: [batch, hq, sq, skv]) }
         if let m = p.mask {
@@ -211,10 +217,16 @@ struct AttentionKernel: Kernel {
                     let masked = bias.allSatisfy { $0 == -.infinity } && skv > 0
                     for j in 0..<skv {
                         var dot = 0.0
-                        for d in 0..<q.size { dot += (q[b, h, i, d] * s) * (k[b, kh, j, d] * s) }
-                        if softcap > 0 { dot = softcap * tanh(dot / softcap) }
+                        if emulate {
+                            var acc: Float = 0
+                            for d in 0..<q.size { acc += Float(r(q[b, h, i, d] * s)) * Float(r(k[b, kh, j, d] * s)) }
+                            dot = r(Double(acc))
+                        } else {
+                            for d in 0..<q.size { dot += (q[b, h, i, d] * s) * (k[b, kh, j, d] * s) }
+                        }
+                        if softcap > 0 { dot = r(softcap * tanh(dot / softcap)) }
                         scores[row + j] = dot
-                        biased[row + j] = dot + bias[j]
+                        biased[row + j] = emulate ? r(Double(Float(dot) + Float(bias[j]))) : dot + bias[j]
                     }
                     // Softmax with a safe maximum; fully masked rows are zero.
                     if masked { continue }
@@ -226,12 +238,28 @@ struct AttentionKernel: Kernel {
                     }
                     if m == -.infinity { m = 0 }
                     var sum = 0.0
-                    for j in 0..<skv { let e = exp(biased[row + j] - m); probabilities[row + j] = e; sum += e }
-                    if sum == 0 { sum = 1 }
-                    for j in 0..<skv { probabilities[row + j] /= sum }
+                    if emulate {
+                        for j in 0..<skv {
+                            let e = r(Double(expf(Float(r(Double(Float(biased[row + j]) - Float(m)))))))
+                            probabilities[row + j] = e
+                            sum = r(Double(Float(sum) + Float(e)))
+                        }
+                        if sum == 0 { sum = 1 }
+                        for j in 0..<skv { probabilities[row + j] = r(Double(Float(probabilities[row + j]) / Float(sum))) }
+                    } else {
+                        for j in 0..<skv { let e = exp(biased[row + j] - m); probabilities[row + j] = e; sum += e }
+                        if sum == 0 { sum = 1 }
+                        for j in 0..<skv { probabilities[row + j] /= sum }
+                    }
                     for d in 0..<v.size {
                         var acc = 0.0
-                        for j in 0..<skv { acc += probabilities[row + j] * v[b, kh, j, d] }
+                        if emulate {
+                            var f: Float = 0
+                            for j in 0..<skv { f += Float(probabilities[row + j]) * Float(v[b, kh, j, d]) }
+                            acc = Double(f)
+                        } else {
+                            for j in 0..<skv { acc += probabilities[row + j] * v[b, kh, j, d] }
+                        }
                         y[((b * hq + h) * sq + i) * v.size + d] = acc
                     }
                 }
