@@ -159,6 +159,9 @@ final class ConvolutionKernelTests: XCTestCase {
         Case(id: "3d-basic", x: [1, 2, 4, 5, 4], m: 3, kernel: [2, 3, 2], pads: [1, 1, 0, 0, 1, 1]),
         Case(id: "3d-strided-dilated-grouped", x: [1, 4, 6, 6, 5], m: 2, kernel: [2, 2, 3], group: 2, strides: [2, 1, 2], dilations: [2, 2, 1]),
         Case(id: "3d-depthwise", x: [1, 2, 4, 4, 4], m: 4, kernel: [3, 3, 3], group: 2, pads: [1, 1, 1, 1, 1, 1]),
+        // Column matrix above Convolution.columnBudget: built and multiplied in bands of rows.
+        Case(id: "2d-banded-im2col", x: [1, 8, 130, 130], m: 2, kernel: [3, 3], pads: [0, 1, 0, 1]),
+        Case(id: "3d-banded-im2col-grouped", x: [1, 4, 4, 70, 70], m: 2, kernel: [2, 3, 3], group: 2, pads: [0, 1, 1, 1, 1, 1]),
     ]
 
     func testConvAgainstNaiveLoopsBothLayouts() throws {

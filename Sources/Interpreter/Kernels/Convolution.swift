@@ -33,7 +33,8 @@ public struct ConvolutionParameters: Sendable, Equatable {
 /// either layout (`ActivationLayout`).
 ///
 /// - General convolution: im2col into one buffer reused for every image and group, then GEMM
-///   (`cblas_sgemm`/`cblas_dgemm`); 1×1 stride-1 unpadded convolutions skip im2col.
+///   (`cblas_sgemm`/`cblas_dgemm`); a column matrix larger than `columnBudget` is built and
+///   multiplied in bands of output rows. 1×1 stride-1 unpadded convolutions skip im2col.
 /// - Depthwise convolution (one input channel per group, any channel multiplier): a direct
 ///   loop, tap by tap over contiguous rows (GEMM with one row per group would be slow).
 /// - Transposed convolution: GEMM into a column buffer, then col2im accumulation.
@@ -140,40 +141,72 @@ public enum Convolution {
 
     // MARK: General convolution, channels first
 
+    /// Upper bound of the im2col buffer, in elements (2 MB of float32): larger column matrices
+    /// are built and multiplied in bands of output rows, so the buffer stays cache-sized and is
+    /// not a fresh multi-megabyte allocation per call.
+    static let columnBudget = 1 << 19
+
     static func im2colGEMMChannelsFirst<T: BLASFloat>(_ p: ConvolutionParameters, _ win: SpatialWindow, _ cg: Int, _ mg: Int,
                                                       _ x: UnsafePointer<T>, _ w: UnsafePointer<T>, _ bias: UnsafePointer<T>?,
                                                       _ y: UnsafeMutablePointer<T>) {
         let inCount = win.inputCount, outCount = win.outputCount, kernelCount = win.kernelCount
         let k = cg * kernelCount
-        let pointwise = win.isPointwise
-        let col = pointwise ? nil : UnsafeMutablePointer<T>.allocate(capacity: max(1, k * outCount))
+        let rows = win.output[0] * win.output[1], width = win.output[2]
+        // Output rows per band (a band of rows is a contiguous range of output positions).
+        let band = win.isPointwise ? rows : max(1, min(rows, columnBudget / max(1, k * width)))
+        let banded = band < rows
+        let col = win.isPointwise ? nil : UnsafeMutablePointer<T>.allocate(capacity: max(1, k * band * width))
         defer { col?.deallocate() }
+        let scratch = banded ? UnsafeMutablePointer<T>.allocate(capacity: max(1, mg * band * width)) : nil
+        defer { scratch?.deallocate() }
         for n in 0..<p.batch {
             for gi in 0..<p.groups {
                 let xg = x + (n * p.inputChannels + gi * cg) * inCount
-                if let col { im2colChannelsFirst(win, channels: cg, x: xg, col: col) }
                 let yg = y + (n * p.outputChannels + gi * mg) * outCount
+                let wg = w + gi * mg * k
+                if let scratch, let col {
+                    // Band by band: col[k, T] → scratch[mg, T] → the band's columns of y_g (+ bias).
+                    var r0 = 0
+                    while r0 < rows {
+                        let r1 = min(rows, r0 + band), t = (r1 - r0) * width
+                        im2colChannelsFirst(win, channels: cg, x: xg, col: col, rows: r0..<r1)
+                        T.gemm(m: mg, n: t, k: k, alpha: 1, a: wg, transposeA: false, b: col, transposeB: false, beta: 0, c: scratch)
+                        for j in 0..<mg {
+                            let dst = yg + j * outCount + r0 * width, src = scratch + j * t
+                            if let b = bias?[gi * mg + j] {
+                                for i in 0..<t { dst[i] = src[i] + b }
+                            } else {
+                                dst.update(from: src, count: t)
+                            }
+                        }
+                        r0 = r1
+                    }
+                    continue
+                }
+                if let col { im2colChannelsFirst(win, channels: cg, x: xg, col: col, rows: 0..<rows) }
                 var beta: T = 0
                 if let bias {
                     for j in 0..<mg { (yg + j * outCount).update(repeating: bias[gi * mg + j], count: outCount) }
                     beta = 1
                 }
                 // y_g[mg, P] = W_g[mg, cg·K] · col[cg·K, P] (+ bias rows)
-                T.gemm(m: mg, n: outCount, k: k, alpha: 1, a: w + gi * mg * k, transposeA: false,
+                T.gemm(m: mg, n: outCount, k: k, alpha: 1, a: wg, transposeA: false,
                        b: col.map { UnsafePointer($0) } ?? xg, transposeB: false, beta: beta, c: yg)
             }
         }
     }
 
-    /// `col[(c, kd, kh, kw), (od, oh, ow)]` for `channels` planes of `x` (3-D window).
-    static func im2colChannelsFirst<T: BLASFloat>(_ win: SpatialWindow, channels: Int, x: UnsafePointer<T>, col: UnsafeMutablePointer<T>) {
+    /// `col[(c, kd, kh, kw), (od, oh, ow)]` for `channels` planes of `x` (3-D window), for the
+    /// output rows `rows` of the flattened `(od, oh)` index (`col` has `rows.count · OW` columns).
+    static func im2colChannelsFirst<T: BLASFloat>(_ win: SpatialWindow, channels: Int, x: UnsafePointer<T>, col: UnsafeMutablePointer<T>,
+                                                  rows: Range<Int>) {
         let (ID, IH, IW) = (win.input[0], win.input[1], win.input[2])
         let (KD, KH, KW) = (win.kernel[0], win.kernel[1], win.kernel[2])
-        let (OD, OH, OW) = (win.output[0], win.output[1], win.output[2])
+        let (OH, OW) = (win.output[1], win.output[2])
         let (SD, SH, SW) = (win.strides[0], win.strides[1], win.strides[2])
         let (DD, DH, DW) = (win.dilations[0], win.dilations[1], win.dilations[2])
         let (PD, PH, PW) = (win.padsBegin[0], win.padsBegin[1], win.padsBegin[2])
-        let plane = ID * IH * IW, outCount = OD * OH * OW
+        let plane = ID * IH * IW, columns = rows.count * OW
         var row = col
         for c in 0..<channels {
             let xc = x + c * plane
@@ -182,26 +215,25 @@ public enum Convolution {
                     for kw in 0..<KW {
                         let offW = kw * DW - PW
                         let ow = validRange(count: OW, stride: SW, offset: offW, size: IW)
-                        for od in 0..<OD {
+                        for r in rows {
+                            let od = r / OH, oh = r - od * OH
+                            let dst = row + (r - rows.lowerBound) * OW
                             let id = od * SD + kd * DD - PD
-                            for oh in 0..<OH {
-                                let dst = row + (od * OH + oh) * OW
-                                let ih = oh * SH + kh * DH - PH
-                                if id < 0 || id >= ID || ih < 0 || ih >= IH {
-                                    dst.update(repeating: 0, count: OW)
-                                    continue
-                                }
-                                let src = xc + (id * IH + ih) * IW + offW
-                                if ow.lowerBound > 0 { dst.update(repeating: 0, count: ow.lowerBound) }
-                                if SW == 1 {
-                                    (dst + ow.lowerBound).update(from: src + ow.lowerBound, count: ow.count)
-                                } else {
-                                    for o in ow { dst[o] = src[o * SW] }
-                                }
-                                if ow.upperBound < OW { (dst + ow.upperBound).update(repeating: 0, count: OW - ow.upperBound) }
+                            let ih = oh * SH + kh * DH - PH
+                            if id < 0 || id >= ID || ih < 0 || ih >= IH {
+                                dst.update(repeating: 0, count: OW)
+                                continue
                             }
+                            let src = xc + (id * IH + ih) * IW + offW
+                            if ow.lowerBound > 0 { dst.update(repeating: 0, count: ow.lowerBound) }
+                            if SW == 1 {
+                                (dst + ow.lowerBound).update(from: src + ow.lowerBound, count: ow.count)
+                            } else {
+                                for o in ow { dst[o] = src[o * SW] }
+                            }
+                            if ow.upperBound < OW { (dst + ow.upperBound).update(repeating: 0, count: OW - ow.upperBound) }
                         }
-                        row += outCount
+                        row += columns
                     }
                 }
             }
