@@ -35,6 +35,9 @@ struct BenchCommand: ParsableCommand {
     @Option(name: .customLong("dim"), help: "Size of a symbolic dimension, as NAME=N (repeatable).")
     var dimensions: [String] = []
 
+    @Option(help: "float32 values computed in 'native' float32 (as runtimes do) or in 'float64' (oracle mode, rounded once at the outputs).")
+    var precision: PrecisionArgument = .native
+
     @Flag(help: "Print the result as JSON.")
     var json = false
 
@@ -50,6 +53,7 @@ struct BenchCommand: ParsableCommand {
             guard parts.count == 2, let n = Int(parts[1]), n >= 0 else { throw ValidationError("--dim expects NAME=N, got '\(item)'") }
             options.inputs.dimensions[String(parts[0])] = n
         }
+        options.inputs.precision = precision.session
         let result = try ModelBench.run(modelPath: model, options: options)
         if json {
             let encoder = JSONEncoder()

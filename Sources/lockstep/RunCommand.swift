@@ -41,6 +41,9 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Replace existing files in the output folder.")
     var force = false
 
+    @Option(help: "float32 values computed in 'native' float32 (as runtimes do) or in 'float64' (oracle mode, rounded once at the outputs).")
+    var precision: PrecisionArgument = .native
+
     @Flag(help: "Print the summary as JSON.")
     var json = false
 
@@ -62,6 +65,7 @@ struct RunCommand: ParsableCommand {
         options.outputDirectory = outputDirectory
         options.intermediates = intermediates
         options.force = force
+        options.precision = precision.session
         let result = try ModelRun.run(modelPath: model, options: options)
         if json {
             let encoder = JSONEncoder()
@@ -73,4 +77,11 @@ struct RunCommand: ParsableCommand {
             print(ModelRun.text(result), terminator: "")
         }
     }
+}
+
+/// `--precision` values.
+enum PrecisionArgument: String, ExpressibleByArgument, CaseIterable {
+    case native, float32, float64
+
+    var session: ComputePrecision { self == .float64 ? .float64 : .native }
 }

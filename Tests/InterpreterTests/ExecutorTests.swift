@@ -148,3 +148,40 @@ final class GEMMTests: XCTestCase {
         XCTAssertEqual(blas, naive)
     }
 }
+
+final class Float64PrecisionTests: XCTestCase {
+    /// y = (x + c) - c with c = 1e8: float32 loses x entirely, the float64 oracle keeps it.
+    func testFloat64ModeComputesWideAndRoundsOnce() throws {
+        let f = ValueType.tensor(elementType: .float32, shape: Shape(fixed: [2]))
+        func node(_ op: String, _ i: [String], _ o: String, _ index: Int) -> Node {
+            Node(name: o, op: OpIdentifier(name: op, version: 17), inputs: i, outputs: [o],
+                 origin: Origin(format: .onnx, graphPath: ["g"], nodeIndex: index, name: o))
+        }
+        let c = Initializer(name: "c", tensor: try Tensor(float32: [1e8, 1e8], shape: [2]))
+        let model = Model(format: .onnx, path: "t", irVersion: 8, opsetImports: ["": 17], graph: Graph(
+            name: "g", nodes: [node("Add", ["x", "c"], "s", 0), node("Sub", ["s", "c"], "y", 1)],
+            inputs: [ValueInfo(name: "x", type: f)], outputs: [ValueInfo(name: "y", type: f)], initializers: [c]))
+        let x = try Tensor(float32: [0.25, -3.5], shape: [2])
+        let native = try Session(model: model).run(["x": .tensor(x)])
+        XCTAssertEqual(try XCTUnwrap(native.outputs[0].value?.tensor).floatValues(), [0, 0])  // float32 spacing at 1e8 is 8
+        let oracle = try Session(model: model, precision: .float64).run(["x": .tensor(x)], options: RunOptions(intermediates: .all))
+        let y = try XCTUnwrap(oracle.outputs[0].value?.tensor)
+        XCTAssertEqual(y.dtype, .float32, "outputs are rounded back to the declared type")
+        XCTAssertEqual(try y.floatValues(), [0.25, -3.5])
+        XCTAssertEqual(oracle.intermediates["s"]?.tensor?.dtype, .float64)
+    }
+
+    func testWideningRewritesCastAndConstants() throws {
+        let cast = Node(name: "cast", op: OpIdentifier(name: "Cast", version: 17), inputs: ["i"], outputs: ["o"],
+                        attributes: [Attribute(name: "to", value: .int(1))], origin: Origin(format: .onnx, graphPath: ["g"], nodeIndex: 0, name: "cast"))
+        let constant = Node(name: "k", op: OpIdentifier(name: "Constant", version: 17), inputs: [], outputs: ["k"],
+                            attributes: [Attribute(name: "value_floats", value: .floats([1.5, 2]))],
+                            origin: Origin(format: .onnx, graphPath: ["g"], nodeIndex: 1, name: "k"))
+        let widened = try Float64Widening.widen(Graph(name: "g", nodes: [cast, constant]))
+        guard case .int(let to)? = widened.nodes[0].attribute("to") else { return XCTFail("to") }
+        XCTAssertEqual(to, 11)
+        guard case .tensor(let t)? = widened.nodes[1].attribute("value") else { return XCTFail("value") }
+        XCTAssertEqual(t.dtype, .float64)
+        XCTAssertEqual(try t.doubleValues(), [1.5, 2])
+    }
+}

@@ -7,16 +7,31 @@ import LockstepCore
 /// let result = try session.run(["image": .tensor(image)])
 /// ```
 public final class Session: @unchecked Sendable {
+    /// How float32 values are computed.
+    public enum Precision: String, Sendable, CaseIterable {
+        /// As the model says: float32 in float32 (as runtimes do).
+        case native
+        /// The oracle mode: float32 values are computed in float64 and rounded to float32 once,
+        /// at the outputs (see `Float64Widening`).
+        case float64
+    }
+
+    /// The model as given.
     public let model: Model
+    public let precision: Precision
     public let executor: Executor
     public let main: CompiledGraph
+    /// The model that runs (`model`, or its float64 widening).
+    let executed: Model
 
     /// Compiles the model's main graph (and, through their kernels, its subgraphs). Throws
     /// `InterpreterError` for unknown ops, invalid attributes or an unschedulable graph.
-    public init(model: Model, registry: OpRegistry = ONNXOps.registry) throws {
+    public init(model: Model, registry: OpRegistry = ONNXOps.registry, precision: Precision = .native) throws {
         self.model = model
+        self.precision = precision
+        self.executed = precision == .float64 ? try Float64Widening.widen(model) : model
         self.executor = Executor(registry: registry, opsets: model.opsetImports)
-        self.main = try executor.compile(model.graph)
+        self.main = try executor.compile(executed.graph)
     }
 
     /// Runs the model. `feeds` maps input names to values; every runtime input must be fed
@@ -28,7 +43,11 @@ public final class Session: @unchecked Sendable {
         for declared in graph.inputs {
             if let value = feeds[declared.name] {
                 try Self.check(value, against: declared)
-                inputs.append(value)
+                if precision == .float64, case .tensor(let t) = value {
+                    inputs.append(.tensor(try Float64Widening.widen(t)))
+                } else {
+                    inputs.append(value)
+                }
             } else if constants.contains(declared.name) {
                 inputs.append(nil)
             } else {
@@ -46,7 +65,16 @@ public final class Session: @unchecked Sendable {
             order.append(name)
             if policy.keeps(name) { intermediates[name] = value }
         }
-        return RunResult(outputs: zip(graph.outputs, outputs).map { ($0.name, $1) }, intermediates: intermediates, executionOrder: order)
+        var results = outputs
+        if precision == .float64 {
+            // Round back once to the types the model declares (float32 outputs).
+            for (i, declared) in graph.outputs.enumerated() {
+                if case .tensor(.float32?, _) = declared.type, case .tensor(let t)? = results[i] {
+                    results[i] = .tensor(try Float64Widening.narrow(t))
+                }
+            }
+        }
+        return RunResult(outputs: zip(graph.outputs, results).map { ($0.name, $1) }, intermediates: intermediates, executionOrder: order)
     }
 
     /// Checks a fed value against the declared type: element type, rank and fixed dimensions.

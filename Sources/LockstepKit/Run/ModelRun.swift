@@ -3,6 +3,9 @@ import Interpreter
 import LockstepCore
 import TensorIO
 
+/// How float32 values are computed by the reference interpreter (`--precision`).
+public typealias ComputePrecision = Session.Precision
+
 /// The `lockstep run` job: feed a model, execute it in the reference interpreter, write outputs.
 public enum ModelRun {
     public struct Options: Sendable {
@@ -18,6 +21,8 @@ public enum ModelRun {
         public var intermediates = false
         /// Replace existing files in the output folder.
         public var force = false
+        /// `.float64` computes float32 values in float64 (the oracle mode).
+        public var precision: Session.Precision = .native
         public init() {}
     }
 
@@ -45,7 +50,7 @@ public enum ModelRun {
     public static func run(modelPath: String, options: Options) throws -> Result {
         let model = try ModelFile.load(path: modelPath)
         let session: Session
-        do { session = try Session(model: model) } catch let error as InterpreterError {
+        do { session = try Session(model: model, precision: options.precision) } catch let error as InterpreterError {
             throw LockstepError.unsupportedFormat(path: modelPath, reason: error.localizedDescription)
         }
         let (feeds, generated) = try inputs(for: model, options: options)
