@@ -81,6 +81,17 @@ public struct Tensor: Sendable {
         return try copy.withUnsafeBufferPointer(body)
     }
 
+    /// This tensor with storage aligned for its element type: a view at a misaligned address
+    /// (raw_data at an odd offset of a mapped file) is copied once into aligned memory, so
+    /// kernels read it in place on every run instead of copying it each time.
+    public func aligned() -> Tensor {
+        guard let base = storage.bytes.baseAddress, let width = dtype.byteWidth, width > 1,
+              Int(bitPattern: base) % Swift.min(width, 16) != 0 else { return self }
+        guard let copy = try? Tensor(dtype: dtype, shape: shape, storage: TensorStorage(copying: storage.bytes),
+                                     quantization: quantization) else { return self }
+        return copy
+    }
+
     /// Elements copied into an array of `T` (stride must match the element width).
     public func scalars<T>(as type: T.Type) throws -> [T] {
         try withElements(as: T.self) { Array($0) }

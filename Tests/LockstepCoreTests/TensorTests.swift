@@ -69,6 +69,12 @@ final class TensorTests: XCTestCase {
         XCTAssertTrue(view.isView)
         let t = try Tensor(dtype: .float32, shape: [2], storage: view)
         XCTAssertEqual(try t.floatValues(), [1, 2])
+        let aligned = t.aligned()
+        XCTAssertFalse(aligned.storage.isView, "a misaligned view is copied once")
+        XCTAssertEqual(Int(bitPattern: aligned.storage.bytes.baseAddress!) % 4, 0)
+        XCTAssertEqual(try aligned.floatValues(), [1, 2])
+        let already = try Tensor(float32: [3], shape: [1])
+        XCTAssertTrue(already.aligned().storage === already.storage, "aligned storage is kept as is")
     }
 
     func testMappedFileViewsAndErrors() throws {

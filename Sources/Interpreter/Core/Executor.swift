@@ -104,7 +104,8 @@ public struct Executor: Sendable {
     /// enclosing graphs (for subgraphs).
     public func compile(_ graph: Graph, outerNames: Set<String> = []) throws -> CompiledGraph {
         var constants: [String: Value] = [:]
-        for initializer in graph.initializers { constants[initializer.name] = .tensor(initializer.tensor) }
+        // Aligned once here so kernels never copy misaligned weights on every run.
+        for initializer in graph.initializers { constants[initializer.name] = .tensor(initializer.tensor.aligned()) }
         var available = Set(constants.keys).union(graph.inputs.map(\.name)).union(outerNames)
         available.insert("")
 
