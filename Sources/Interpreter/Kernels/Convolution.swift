@@ -326,27 +326,69 @@ public enum Convolution {
         let (PD, PH, PW) = (win.padsBegin[0], win.padsBegin[1], win.padsBegin[2])
         let inPlane = ID * IH * IW, outPlane = OD * OH * OW, taps = KD * KH * KW
         let m = p.outputChannels
+        // Output columns each kernel column reads inside the input.
+        let columns = (0..<KW).map { validRange(count: OW, stride: SW, offset: $0 * DW - PW, size: IW) }
+        // Small 2-D planes at stride 1: rows are too short for the row loop, so each channel is
+        // copied into a zero-padded plane and every tap becomes one long contiguous loop over a
+        // "wide" output with the padded row pitch, cropped afterwards.
+        let pitch = OW + (KW - 1) * DW, paddedRows = OH + (KH - 1) * DH
+        if SW == 1 && SH == 1 && KD == 1 && ID == 1 && OD == 1 && paddedRows * pitch <= 1 << 14 {
+            let padded = UnsafeMutablePointer<T>.allocate(capacity: paddedRows * pitch)
+            let wide = UnsafeMutablePointer<T>.allocate(capacity: OH * pitch)
+            defer { padded.deallocate(); wide.deallocate() }
+            padded.update(repeating: 0, count: paddedRows * pitch)
+            let span = (OH - 1) * pitch + OW  // wide positions that reach a real output
+            for n in 0..<p.batch {
+                for oc in 0..<m {
+                    let xc = x + (n * p.inputChannels + oc / multiplier) * inPlane
+                    let yc = y + (n * m + oc) * outPlane
+                    let wc = w + oc * taps
+                    // Input row ih lands at padded row ih + PH, column iw + PW (rows/columns
+                    // beyond the window's reach are dropped).
+                    for ih in 0..<IH where ih + PH >= 0 && ih + PH < paddedRows {
+                        let dst = padded + (ih + PH) * pitch
+                        for iw in 0..<IW where iw + PW >= 0 && iw + PW < pitch { dst[iw + PW] = xc[ih * IW + iw] }
+                    }
+                    wide.update(repeating: 0, count: span)
+                    for kh in 0..<KH {
+                        for kw in 0..<KW {
+                            let weight = wc[kh * KW + kw]
+                            let src = padded + kh * DH * pitch + kw * DW
+                            for i in 0..<span { wide[i] += weight * src[i] }
+                        }
+                    }
+                    let b = bias?[oc] ?? 0
+                    for oh in 0..<OH {
+                        let src = wide + oh * pitch, dst = yc + oh * OW
+                        for o in 0..<OW { dst[o] = src[o] + b }
+                    }
+                }
+            }
+            return
+        }
         for n in 0..<p.batch {
             for oc in 0..<m {
                 let xc = x + (n * p.inputChannels + oc / multiplier) * inPlane
                 let yc = y + (n * m + oc) * outPlane
                 let wc = w + oc * taps
-                yc.update(repeating: 0, count: outPlane)
-                for kd in 0..<KD {
-                    for kh in 0..<KH {
-                        for kw in 0..<KW {
-                            let weight = wc[(kd * KH + kh) * KW + kw]
-                            let offW = kw * DW - PW
-                            let ow = validRange(count: OW, stride: SW, offset: offW, size: IW)
-                            if ow.isEmpty { continue }
-                            for od in 0..<OD {
-                                let id = od * SD + kd * DD - PD
-                                if id < 0 || id >= ID { continue }
-                                for oh in 0..<OH {
-                                    let ih = oh * SH + kh * DH - PH
-                                    if ih < 0 || ih >= IH { continue }
-                                    let dst = yc + (od * OH + oh) * OW
-                                    let src = xc + (id * IH + ih) * IW + offW
+                let b = bias?[oc]
+                // Row by row (the output row stays in L1), taps in kernel order, bias last.
+                for od in 0..<OD {
+                    for oh in 0..<OH {
+                        let dst = yc + (od * OH + oh) * OW
+                        dst.update(repeating: 0, count: OW)
+                        for kd in 0..<KD {
+                            let id = od * SD + kd * DD - PD
+                            if id < 0 || id >= ID { continue }
+                            for kh in 0..<KH {
+                                let ih = oh * SH + kh * DH - PH
+                                if ih < 0 || ih >= IH { continue }
+                                let srcRow = xc + (id * IH + ih) * IW
+                                for kw in 0..<KW {
+                                    let weight = wc[(kd * KH + kh) * KW + kw]
+                                    let offW = kw * DW - PW
+                                    let ow = columns[kw]
+                                    let src = srcRow + offW
                                     if SW == 1 {
                                         for o in ow { dst[o] += weight * src[o] }
                                     } else {
@@ -355,10 +397,8 @@ public enum Convolution {
                                 }
                             }
                         }
+                        if let b { for o in 0..<OW { dst[o] += b } }
                     }
-                }
-                if let b = bias?[oc] {
-                    for i in 0..<outPlane { yc[i] += b }
                 }
             }
         }
