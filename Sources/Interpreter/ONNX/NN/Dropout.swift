@@ -3,9 +3,10 @@ import LockstepCore
 /// Dropout (ONNX opsets 1, 6, 7, 10, 12, 13, 22). Inference (the default, and always before
 /// opset 12): `output = data`, the optional `mask` all ones (bool from opset 10, the data type
 /// before). From opset 12 `ratio` (default 0.5) and `training_mode` are inputs; in training mode
-/// each element is kept with probability `1 - ratio` and scaled by `1 / (1 - ratio)`. The random
-/// draw is a deterministic SplitMix64 stream from `seed` (default 0): it cannot reproduce numpy's
-/// or a runtime's generator, so only ratio 0 (identity) is comparable across implementations.
+/// each element is kept with probability `1 - ratio` and scaled by `1 / (1 - ratio)`. The draws
+/// are numpy's legacy `RandomState(seed).uniform(0, 1)` (MT19937, `seed` default 0), as the ONNX
+/// reference evaluator and test data use; other runtimes draw differently, so only the
+/// reference reproduces a training-mode mask.
 struct DropoutKernel: Kernel {
     static let registration = OpRegistration("Dropout", versions: 1...Int.max) { context in
         DropoutKernel(opset: context.opset, seed: try context.attributes.int("seed", default: 0),
@@ -45,19 +46,19 @@ struct DropoutKernel: Kernel {
             guard wantsMask else { return [.tensor(x)] }
             return [.tensor(x), .tensor(try ones(x, keep: nil))]
         }
-        // Training: keep with probability 1 - ratio, scale kept values by 1 / (1 - ratio).
-        var state = UInt64(bitPattern: Int64(seed))
-        let keep = (0..<x.count).map { _ -> Bool in
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            z ^= z >> 31
-            return Double(z >> 11) * 0x1p-53 >= ratio
-        }
-        let scale = 1 / (1 - ratio)
+        // Training: keep where a uniform draw in [0, 1) is >= ratio, scale kept values by
+        // 1 / (1 - ratio) (in float32 for float32 data, as numpy computes it).
+        var generator = MersenneTwister(seed: UInt32(truncatingIfNeeded: seed))
+        let keep = (0..<x.count).map { _ in generator.nextDouble() >= ratio }
         let values = try x.doubleValues()
-        let y = try NNSupport.tensor((0..<x.count).map { keep[$0] ? values[$0] * scale : 0 }, like: x)
+        let y: Tensor
+        if x.dtype == .float64 {
+            let scale = 1 / (1 - ratio)
+            y = try NNSupport.tensor((0..<x.count).map { keep[$0] ? values[$0] * scale : 0 }, like: x)
+        } else {
+            let scale = 1 / (1 - Float(ratio))
+            y = try NNSupport.tensor((0..<x.count).map { keep[$0] ? Double(Float(values[$0]) * scale) : 0 }, like: x)
+        }
         return [.tensor(y)] + (wantsMask ? [.tensor(try ones(x, keep: keep))] : [])
     }
 
@@ -69,5 +70,40 @@ struct DropoutKernel: Kernel {
             }
         }
         return try NNSupport.tensor((0..<x.count).map { (keep?[$0] ?? true) ? 1 : 0 }, like: x)
+    }
+}
+
+/// MT19937 with numpy's legacy integer seeding (`init_genrand`) and `random_sample` doubles
+/// (53 bits from two 32-bit draws).
+struct MersenneTwister {
+    private var state = [UInt32](repeating: 0, count: 624)
+    private var index = 624
+
+    init(seed: UInt32) {
+        state[0] = seed
+        for i in 1..<624 { state[i] = 1_812_433_253 &* (state[i - 1] ^ (state[i - 1] >> 30)) &+ UInt32(i) }
+    }
+
+    mutating func next() -> UInt32 {
+        if index >= 624 {
+            for k in 0..<624 {
+                let y = (state[k] & 0x8000_0000) | (state[(k + 1) % 624] & 0x7fff_ffff)
+                state[k] = state[(k + 397) % 624] ^ (y >> 1) ^ (y & 1 == 0 ? 0 : 0x9908_b0df)
+            }
+            index = 0
+        }
+        var y = state[index]
+        index += 1
+        y ^= y >> 11
+        y ^= (y << 7) & 0x9d2c_5680
+        y ^= (y << 15) & 0xefc6_0000
+        y ^= y >> 18
+        return y
+    }
+
+    /// A double in [0, 1).
+    mutating func nextDouble() -> Double {
+        let a = Double(next() >> 5), b = Double(next() >> 6)
+        return (a * 67_108_864 + b) / 9_007_199_254_740_992
     }
 }
