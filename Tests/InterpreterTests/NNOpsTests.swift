@@ -553,6 +553,12 @@ final class SoftmaxAndNormalizationTests: XCTestCase {
         XCTAssertEqual(try outs[0].floatValues(), [1, -2, 3])
         XCTAssertEqual(outs[1].dtype, .bool)
         XCTAssertEqual(try outs[1].scalars(as: UInt8.self), [1, 1, 1])
+        // Training mode draws numpy's RandomState(0).uniform: 0.5488, 0.7152, 0.6028.
+        let training = try evaluateNode("Dropout", [x, f32([0.6], []), try Tensor(dtype: .bool, shape: [], values: [UInt8(1)])],
+                                        outputs: 2)
+        let scale = 1 / (1 - Float(0.6))
+        XCTAssertEqual(try training[0].floatValues(), [0, -2 * scale, 3 * scale])
+        XCTAssertEqual(try training[1].scalars(as: UInt8.self), [0, 1, 1])
         let old = try evaluateNode("Dropout", [x], ["ratio": .float(0.3)], opset: 7, outputs: 2)
         XCTAssertEqual(old[1].dtype, .float32)
         XCTAssertEqual(try old[1].floatValues(), [1, 1, 1])
