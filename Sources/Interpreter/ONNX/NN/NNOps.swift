@@ -39,7 +39,6 @@ enum NNOps {
             UpsampleKernel.registration,
             MaxUnpoolKernel.registration,
             EinsumKernel.registration,
-            AttentionKernel.registration,
             RotaryEmbeddingKernel.registration,
             CausalConvWithStateKernel.registration,
             DeformConvKernel.registration,
