@@ -81,7 +81,8 @@ public enum DType: String, CaseIterable, Sendable, Codable, Hashable, CustomStri
 
     public var isComplex: Bool { self == .complex64 || self == .complex128 }
 
-    /// True when `Tensor.floatValues()`/`doubleValues()` can convert elements of this type.
+    /// True for the real types kernels compute with. `Tensor.floatValues()`/`doubleValues()` also
+    /// decode float6 (which no kernel computes in); strings and complex types are never real.
     public var isConvertibleToReal: Bool { self != .string && !isComplex && self != .float6e2m3 && self != .float6e3m2 }
 }
 

@@ -55,7 +55,8 @@ public enum FloatBits {
         return UInt16((bits &+ rounding) >> 16)
     }
 
-    /// Decodes a float8 / float4 code of `dtype` (one of the float8 kinds or float4e2m1) to Float.
+    /// Decodes a float8 / float6 / float4 code of `dtype` (one of the float8 kinds, float6e2m3,
+    /// float6e3m2 or float4e2m1) to Float.
     public static func smallFloatToFloat(_ code: UInt8, _ dtype: DType) -> Float {
         switch dtype {
         case .float8e4m3fn:
@@ -76,6 +77,10 @@ public enum FloatBits {
             return Float(sign: .plus, exponent: Int(code) - 127, significand: 1)
         case .float4e2m1:
             return decode(code & 0x0f, expBits: 2, mantBits: 1, bias: 1, signBit: 3)
+        case .float6e2m3:  // no Inf/NaN (OCP MX float6 E2M3)
+            return decode(code & 0x3f, expBits: 2, mantBits: 3, bias: 1, signBit: 5)
+        case .float6e3m2:  // no Inf/NaN (OCP MX float6 E3M2)
+            return decode(code & 0x3f, expBits: 3, mantBits: 2, bias: 3, signBit: 5)
         default:
             return .nan
         }

@@ -132,7 +132,16 @@ public struct Tensor: Sendable {
             return try unpackedSubByte().map { value in
                 dtype == .float4e2m1 ? fromFloat(FloatBits.smallFloatToFloat(UInt8(value & 0xf), .float4e2m1)) : fromInt(value)
             }
-        case .float6e2m3, .float6e3m2, .string, .complex64, .complex128:
+        case .float6e2m3, .float6e3m2:
+            // 6-bit codes packed LSB-first across bytes (as ONNX raw_data stores them).
+            let t = dtype, bytes = storage.bytes
+            return (0..<count).map { i in
+                let bit = i * 6
+                var code = Int(bytes[bit / 8]) >> (bit % 8)
+                if bit % 8 > 2 { code |= Int(bytes[bit / 8 + 1]) << (8 - bit % 8) }
+                return fromFloat(FloatBits.smallFloatToFloat(UInt8(code & 0x3f), t))
+            }
+        case .string, .complex64, .complex128:
             throw CoreError.invalidTensor("\(dtype) tensors cannot be converted to real numbers")
         }
     }

@@ -59,6 +59,14 @@ final class FloatBitsTests: XCTestCase {
         XCTAssertEqual(FloatBits.smallFloatToFloat(127, .float8e8m0), 1)
         XCTAssertEqual(FloatBits.smallFloatToFloat(0, .float8e8m0), 0x1p-127)
         XCTAssertTrue(FloatBits.smallFloatToFloat(255, .float8e8m0).isNaN)
+        // float6 (OCP MX): E2M3 max 7.5, smallest subnormal 1/8; E3M2 max 28, smallest 1/16.
+        XCTAssertEqual(FloatBits.smallFloatToFloat(0x1f, .float6e2m3), 7.5)
+        XCTAssertEqual(FloatBits.smallFloatToFloat(0x01, .float6e2m3), 0.125)
+        XCTAssertEqual(FloatBits.smallFloatToFloat(0x08, .float6e2m3), 1)
+        XCTAssertEqual(FloatBits.smallFloatToFloat(0x3f, .float6e2m3), -7.5)
+        XCTAssertEqual(FloatBits.smallFloatToFloat(0x1f, .float6e3m2), 28)
+        XCTAssertEqual(FloatBits.smallFloatToFloat(0x01, .float6e3m2), 0.0625)
+        XCTAssertEqual(FloatBits.smallFloatToFloat(0x0c, .float6e3m2), 1)
         let fp4: [Float] = [0, 0.5, 1, 1.5, 2, 3, 4, 6]
         for (code, value) in fp4.enumerated() {
             XCTAssertEqual(FloatBits.smallFloatToFloat(UInt8(code), .float4e2m1), value)

@@ -35,6 +35,11 @@ final class TensorTests: XCTestCase {
         XCTAssertEqual(try tensor(.bool, [UInt8(0), 1, 2]).doubleValues(), [0, 1, 1])
         XCTAssertEqual(try tensor(.float8e4m3fn, [UInt8(0x38)]).floatValues(), [1])
         XCTAssertThrowsError(try tensor(.complex64, [Float(1), 2]).doubleValues())
+        // float6e2m3 codes [0x08 (1.0), 0x1f (7.5), 0x21 (-0.125), 0x00] packed LSB-first: 24 bits.
+        let codes: [UInt32] = [0x08, 0x1f, 0x21, 0x00]
+        let bits = codes.enumerated().reduce(UInt32(0)) { $0 | ($1.element << UInt32(6 * $1.offset)) }
+        let f6 = try Tensor(dtype: .float6e2m3, shape: [4], storage: TensorStorage(copying: [UInt8(bits & 0xff), UInt8((bits >> 8) & 0xff), UInt8(bits >> 16)]))
+        XCTAssertEqual(try f6.floatValues(), [1, 7.5, -0.125, 0])
         let nan = try tensor(.float32, [Float.nan]).doubleValues()
         XCTAssertTrue(nan[0].isNaN)
     }
