@@ -10,7 +10,8 @@ struct BenchCommand: ParsableCommand {
             Runs the model --warmup times untimed, then --iterations times timed, with inputs from
             --inputs DIR or seeded random values (--random-inputs, default seed 0; --dim NAME=N for
             symbolic dimensions). --threads sets the GEMM threads (default 1, single-threaded).
-            Percentiles use the nearest-rank rule. Exit codes: 0 success, 2 usage or model error.
+            Percentiles use the nearest-rank rule. --profile adds the time per op type and the
+            slowest nodes (averaged over the timed runs; node timing adds a little overhead). Exit codes: 0 success, 2 usage or model error.
             """
     )
 
@@ -38,6 +39,9 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "float32 values computed in 'native' float32 (as runtimes do) or in 'float64' (oracle mode, rounded once at the outputs).")
     var precision: PrecisionArgument = .native
 
+    @Flag(help: "Also time every node: time per op type and the slowest nodes.")
+    var profile = false
+
     @Flag(help: "Print the result as JSON.")
     var json = false
 
@@ -46,6 +50,7 @@ struct BenchCommand: ParsableCommand {
         options.iterations = iterations
         options.warmup = max(0, warmup)
         options.threads = threads
+        options.profile = profile
         options.inputs.inputDirectory = inputDirectory
         options.inputs.randomSeed = randomSeed
         for item in dimensions {

@@ -77,6 +77,26 @@ final class RunTests: XCTestCase {
         XCTAssertEqual(s.infCount, 2)
     }
 
+    func testBenchReportsPercentilesAndAProfile() throws {
+        let model = try CorpusTests.corpusDirectory() + "/node/test_add/model.onnx"
+        var options = ModelBench.Options()
+        options.iterations = 5
+        options.warmup = 1
+        options.profile = true
+        let result = try ModelBench.run(modelPath: model, options: options)
+        XCTAssertEqual(result.iterations, 5)
+        XCTAssertLessThanOrEqual(result.minMs, result.p50Ms)
+        XCTAssertLessThanOrEqual(result.p50Ms, result.p95Ms)
+        XCTAssertLessThanOrEqual(result.p95Ms, result.p99Ms)
+        XCTAssertGreaterThan(result.peakRSSBytes, 0)
+        XCTAssertEqual(result.ops?.map(\.op), ["Add"])
+        XCTAssertEqual(result.ops?.first?.nodes, 1)
+        XCTAssertEqual(result.ops?.first?.percentage ?? 0, 100, accuracy: 1e-9)
+        XCTAssertTrue(ModelBench.text(result).contains("time by op"))
+        options.iterations = 0
+        XCTAssertThrowsError(try ModelBench.run(modelPath: model, options: options))
+    }
+
     func testSanitizedNames() {
         XCTAssertEqual(ModelRun.sanitized("conv1/out:0"), "conv1_out_0")
         XCTAssertEqual(ModelRun.sanitized("../x"), "_.._x")

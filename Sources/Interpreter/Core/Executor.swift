@@ -1,3 +1,4 @@
+import Dispatch
 import LockstepCore
 
 /// What a run keeps besides the graph outputs.
@@ -20,9 +21,12 @@ public enum IntermediatePolicy: Sendable, Equatable {
 /// Options of one run.
 public struct RunOptions: Sendable {
     public var intermediates: IntermediatePolicy
+    /// Time every node of the main graph (`RunResult.nodeTimes`).
+    public var profile: Bool
 
-    public init(intermediates: IntermediatePolicy = .none) {
+    public init(intermediates: IntermediatePolicy = .none, profile: Bool = false) {
         self.intermediates = intermediates
+        self.profile = profile
     }
 }
 
@@ -33,6 +37,16 @@ public struct RunResult: Sendable {
     public var intermediates: [String: Value]
     /// Value names in the order they were produced (for divergence localisation).
     public var executionOrder: [String]
+    /// With `RunOptions.profile`: each main-graph node in execution order with its wall time
+    /// (prepare + evaluate, subgraphs included), in milliseconds.
+    public var nodeTimes: [NodeTime] = []
+}
+
+/// Wall time of one node in one run.
+public struct NodeTime: Sendable, Hashable {
+    public var node: String
+    public var op: String
+    public var milliseconds: Double
 }
 
 /// One scheduled node.
@@ -180,7 +194,7 @@ public struct Executor: Sendable {
 
     /// Runs a compiled graph with inputs bound by position to `graph.inputs`.
     func execute(_ compiled: CompiledGraph, inputs: [Value?], parent: Scope?, policy: IntermediatePolicy,
-                 record: ((String, Value) -> Void)?) throws -> [Value?] {
+                 record: ((String, Value) -> Void)?, timing: ((Int, Double) -> Void)? = nil) throws -> [Value?] {
         let scope = Scope(parent: parent)
         for (name, value) in compiled.constants { scope.values[name] = value }
         for (i, input) in compiled.graph.inputs.enumerated() where i < inputs.count {
@@ -200,8 +214,10 @@ public struct Executor: Sendable {
             }
             let results: [Value?]
             do {
+                let start = timing == nil ? 0 : DispatchTime.now().uptimeNanoseconds
                 let infos = try step.kernel.prepare(args, context: context)
                 results = try step.kernel.evaluate(args, context: context)
+                if let timing { timing(i, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6) }
                 guard results.count <= node.outputs.count || node.outputs.isEmpty else {
                     throw KernelError("produced \(results.count) outputs, node declares \(node.outputs.count)")
                 }

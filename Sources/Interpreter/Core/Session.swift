@@ -61,10 +61,14 @@ public final class Session: @unchecked Sendable {
         var intermediates: [String: Value] = [:]
         var order: [String] = []
         let policy = options.intermediates
-        let outputs = try executor.execute(main, inputs: inputs, parent: nil, policy: policy) { name, value in
+        var times: [NodeTime] = []
+        let steps = main.steps
+        let outputs = try executor.execute(main, inputs: inputs, parent: nil, policy: policy, record: { name, value in
             order.append(name)
             if policy.keeps(name) { intermediates[name] = value }
-        }
+        }, timing: options.profile ? { index, ms in
+            times.append(NodeTime(node: steps[index].label, op: steps[index].node.op.qualifiedName, milliseconds: ms))
+        } : nil)
         var results = outputs
         if precision == .float64 {
             // Round back once to the types the model declares (float32 outputs).
@@ -74,7 +78,9 @@ public final class Session: @unchecked Sendable {
                 }
             }
         }
-        return RunResult(outputs: zip(graph.outputs, results).map { ($0.name, $1) }, intermediates: intermediates, executionOrder: order)
+        var result = RunResult(outputs: zip(graph.outputs, results).map { ($0.name, $1) }, intermediates: intermediates, executionOrder: order)
+        result.nodeTimes = times
+        return result
     }
 
     /// Checks a fed value against the declared type: element type, rank and fixed dimensions.

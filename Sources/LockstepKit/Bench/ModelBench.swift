@@ -15,6 +15,8 @@ public enum ModelBench {
         public var warmup = 2
         /// GEMM threads (OpenBLAS); 1 = single-threaded.
         public var threads = 1
+        /// Also time every node and report where the time goes.
+        public var profile = false
         public var inputs = ModelRun.Options()
         public init() {}
     }
@@ -31,6 +33,18 @@ public enum ModelBench {
         public var p99Ms: Double
         /// Peak resident set size of the process (bytes), from getrusage.
         public var peakRSSBytes: Int
+        /// With `--profile`: time per op type and the slowest nodes, averaged over the timed runs.
+        public var ops: [OpTime]?
+        public var slowestNodes: [OpTime]?
+    }
+
+    /// Average milliseconds per inference spent in an op type (or one node), with its share.
+    public struct OpTime: Codable, Sendable, Equatable {
+        public var name: String
+        public var op: String
+        public var nodes: Int
+        public var milliseconds: Double
+        public var percentage: Double
     }
 
     public static func run(modelPath: String, options: Options) throws -> Result {
@@ -49,12 +63,20 @@ public enum ModelBench {
         }
         let (feeds, _) = try ModelRun.inputs(for: model, options: inputOptions)
         var samples: [Double] = []
+        var perNode: [String: (op: String, ms: Double)] = [:]
+        var nodeOrder: [String] = []
         do {
             for i in 0..<(options.warmup + options.iterations) {
                 let t0 = DispatchTime.now().uptimeNanoseconds
-                _ = try session.run(feeds)
+                let run = try session.run(feeds, options: RunOptions(profile: options.profile))
                 let ms = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6
-                if i >= options.warmup { samples.append(ms) }
+                if i >= options.warmup {
+                    samples.append(ms)
+                    for t in run.nodeTimes {
+                        if perNode[t.node] == nil { nodeOrder.append(t.node) }
+                        perNode[t.node, default: (t.op, 0)].ms += t.milliseconds
+                    }
+                }
             }
         } catch let error as InterpreterError {
             throw LockstepError.unsupportedFormat(path: modelPath, reason: error.localizedDescription)
@@ -73,14 +95,40 @@ public enum ModelBench {
         #else
         let rss = Int(usage.ru_maxrss)
         #endif
-        return Result(model: modelPath, iterations: samples.count, threads: max(1, options.threads), loadMs: loadMs,
-                      minMs: samples[0], meanMs: samples.reduce(0, +) / Double(samples.count),
-                      p50Ms: percentile(50), p95Ms: percentile(95), p99Ms: percentile(99), peakRSSBytes: rss)
+        var result = Result(model: modelPath, iterations: samples.count, threads: max(1, options.threads), loadMs: loadMs,
+                            minMs: samples[0], meanMs: samples.reduce(0, +) / Double(samples.count),
+                            p50Ms: percentile(50), p95Ms: percentile(95), p99Ms: percentile(99), peakRSSBytes: rss)
+        if options.profile {
+            let runs = Double(samples.count)
+            let total = perNode.values.reduce(0) { $0 + $1.ms } / runs
+            func share(_ ms: Double) -> Double { total > 0 ? ms / total * 100 : 0 }
+            var byOp: [String: (nodes: Int, ms: Double)] = [:]
+            for (_, v) in perNode { byOp[v.op, default: (0, 0)].nodes += 1; byOp[v.op, default: (0, 0)].ms += v.ms / runs }
+            result.ops = byOp.map { OpTime(name: $0.key, op: $0.key, nodes: $0.value.nodes, milliseconds: $0.value.ms, percentage: share($0.value.ms)) }
+                .sorted { $0.milliseconds != $1.milliseconds ? $0.milliseconds > $1.milliseconds : $0.name < $1.name }
+            result.slowestNodes = nodeOrder.map { n in
+                OpTime(name: n, op: perNode[n]!.op, nodes: 1, milliseconds: perNode[n]!.ms / runs, percentage: share(perNode[n]!.ms / runs))
+            }.sorted { $0.milliseconds != $1.milliseconds ? $0.milliseconds > $1.milliseconds : $0.name < $1.name }.prefix(10).map { $0 }
+        }
+        return result
     }
 
     public static func text(_ r: Result) -> String {
-        String(format: "%@\n  %d iterations, %d thread%@, load %.1f ms\n  P50 %.3f ms  P95 %.3f ms  P99 %.3f ms  mean %.3f ms  min %.3f ms\n  peak RSS %.1f MiB\n",
+        var text = String(format: "%@\n  %d iterations, %d thread%@, load %.1f ms\n  P50 %.3f ms  P95 %.3f ms  P99 %.3f ms  mean %.3f ms  min %.3f ms\n  peak RSS %.1f MiB\n",
                r.model, r.iterations, r.threads, r.threads == 1 ? "" : "s", r.loadMs, r.p50Ms, r.p95Ms, r.p99Ms, r.meanMs, r.minMs,
                Double(r.peakRSSBytes) / 1_048_576)
+        if let ops = r.ops {
+            text += "  time by op (ms per inference):\n"
+            let width = max(12, ops.prefix(12).map(\.op.count).max() ?? 0)
+            for o in ops.prefix(12) {
+                text += "    " + o.op.padding(toLength: width, withPad: " ", startingAt: 0)
+                    + String(format: " %9.3f  %5.1f%%  (%d nodes)\n", o.milliseconds, o.percentage, o.nodes)
+            }
+        }
+        if let nodes = r.slowestNodes {
+            text += "  slowest nodes:\n"
+            for o in nodes { text += String(format: "    %8.3f ms  %5.1f%%  ", o.milliseconds, o.percentage) + "\(o.name) (\(o.op))\n" }
+        }
+        return text
     }
 }
