@@ -130,7 +130,7 @@ if ! stamp_ok ppocr "$key" || ! have_all ppocr; then
 fi
 
 # --- (c) ONNX backend node cases -----------------------------------------------------------
-key="onnx $("$PY" -c 'import onnx; print(onnx.__version__)') $(sha "$ROOT/scripts/materialize_node_tests.py")"
+key="onnx $("$PY" -c 'import onnx, ml_dtypes; print(onnx.__version__, ml_dtypes.__version__)') $(sha "$ROOT/scripts/materialize_node_tests.py")"
 if ! stamp_ok node "$key" || ! have_all node; then
     say "materialising the ONNX backend node cases"
     "$PY" "$ROOT/scripts/materialize_node_tests.py" "$CORPUS/node" >&2
