@@ -1,6 +1,9 @@
 #!/usr/bin/env python3
 """Checks opsets/**/*.yaml against opsets/README.md (schema 1) without building Swift.
 
+Also accepts the refinements drafted on wip/compat (fallback_target, constant_through,
+partitioning.stop_at_first_unsupported, dtype_inputs, attribute `default`, sources by repository).
+
 A stand-in until the Compatibility module's loader runs in CI: keys, enums, version syntax,
 DType names (Sources/LockstepCore/DType.swift), TFLite builtin names (schemas/tflite.fbs),
 source ids, duplicate keys and constraint shapes. Prints `opsets/<path>:<line>: <reason>` per
@@ -16,16 +19,18 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 TOP_KEYS = {"schema", "id", "name", "format", "kind", "runtime", "accelerator", "sources",
-            "default_source", "unsupported", "partitioning", "notes", "ops"}
+            "default_source", "unsupported", "fallback_target", "constant_through", "partitioning",
+            "notes", "ops"}
 REQUIRED = {"schema", "id", "name", "format", "kind", "runtime", "sources", "unsupported", "ops"}
 FORMATS = {"onnx", "tflite", "tensorrt"}
 KINDS = {"builtin", "delegate", "execution-provider", "parser", "compiler", "accelerator"}
 ACCELERATORS = {"cpu", "gpu", "npu", "dsp", "tpu", "dla"}
 ACTIONS = {"fallback", "error"}
 FALLBACK_TO = {"cpu", "gpu"}
-SOURCE_KEYS = {"id", "title", "url", "version", "retrieved"}
-OP_KEYS = {"source", "versions", "dtypes", "constraints", "unsupported", "supported", "reason"}
-ATTR_CHECKS = {"in", "not_in", "equals", "range", "min", "max", "present"}
+SOURCE_KEYS = {"id", "title", "url", "repository", "path", "version", "retrieved"}
+OP_KEYS = {"source", "versions", "dtypes", "dtype_inputs", "constraints", "unsupported", "supported",
+           "reason"}
+ATTR_CHECKS = {"in", "not_in", "equals", "range", "min", "max", "present", "default"}
 TENSOR_CHECKS = {"dtype", "rank", "constant", "static_shape", "quantized", "per_channel", "dim",
                  "max_elements", "present"}
 COUNT_CHECKS = {"min", "max", "equals"}
@@ -111,6 +116,8 @@ class Checker:
         self.builtins = tflite_builtins()
         self.problems = []
         self.ids = {}
+        self.formats = {}
+        self.fallback_targets = []
 
     def err(self, path, line, reason):
         self.problems.append(f"{path.relative_to(ROOT)}:{line}: {reason}")
@@ -139,6 +146,7 @@ class Checker:
             self.err(path, doc.line_of("id"), f"id {fid!r} also used by {self.ids[fid]}")
         else:
             self.ids[fid] = path.relative_to(ROOT)
+            self.formats[fid] = doc.get("format")
         fmt = doc.get("format")
         if fmt not in FORMATS:
             self.err(path, doc.line_of("format"), f"unknown format {fmt!r}")
@@ -164,8 +172,8 @@ class Checker:
             for key in ("id", "title"):
                 if key not in s:
                     self.err(path, s.line, f"source without {key}")
-            if "url" not in s and "version" not in s:
-                self.err(path, s.line, "a source needs a url or a repository path + version")
+            if ("url" not in s and "repository" not in s) or "version" not in s:
+                self.err(path, s.line, "a source needs a url or a repository, and a version")
             if s.get("id") in source_ids:
                 self.err(path, s.line_of("id"), f"duplicate source id {s.get('id')!r}")
             source_ids.add(s.get("id"))
@@ -179,8 +187,21 @@ class Checker:
                 self.err(path, doc.line_of("partitioning"), "partitioning must be a mapping")
             else:
                 for key in part:
-                    if key not in {"min_nodes_per_partition", "max_partitions", "whole_graph_only"}:
+                    if key not in {"min_nodes_per_partition", "max_partitions", "whole_graph_only",
+                                   "stop_at_first_unsupported"}:
                         self.err(path, part.line_of(key), f"unknown partitioning key {key!r}")
+        ct = doc.get("constant_through")
+        if ct is not None:
+            if not isinstance(ct, list):
+                self.err(path, doc.line_of("constant_through"), "constant_through must be a list of ops")
+            else:
+                for name in ct:
+                    self.check_op_name(path, doc.line_of("constant_through"), fmt, name)
+        ft = doc.get("fallback_target")
+        if ft is not None and not (isinstance(ft, str) and re.fullmatch(r"[a-z0-9-]+", ft)):
+            self.err(path, doc.line_of("fallback_target"), f"bad fallback_target {ft!r}")
+        if ft is not None:
+            self.fallback_targets.append((path, doc.line_of("fallback_target"), ft, fmt))
         ops = doc.get("ops")
         if not isinstance(ops, LineDict):
             self.err(path, doc.line_of("ops"), "ops must be a mapping")
@@ -302,6 +323,10 @@ def main(argv):
     checker = Checker()
     for f in files:
         checker.check_file(f)
+    if not argv:  # fallback targets must be targets of the same format (needs every file)
+        for path, line, ft, fmt in checker.fallback_targets:
+            if checker.formats.get(ft) != fmt:
+                checker.err(path, line, f"fallback_target {ft!r} is not a {fmt} target under opsets/")
     for p in checker.problems:
         print(p)
     print(f"check-opsets: {len(files)} file(s), {len(checker.problems)} problem(s)", file=sys.stderr)
