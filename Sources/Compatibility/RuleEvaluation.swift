@@ -96,7 +96,11 @@ public struct RuleEvaluator: Sendable {
             }
         }
         // Constraints, in file order.
+        let version = versionOf(node).0
         for (n, c) in rule.constraints.enumerated() {
+            if let applies = c.versions {
+                guard let version, applies.contains(version) else { continue }
+            }
             let label = "constraint \(n + 1) (\(c.subject))"
             switch evaluate(c, node: node, facts: facts) {
             case .pass: continue
