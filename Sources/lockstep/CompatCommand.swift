@@ -12,7 +12,8 @@ struct CompatCommand: ParsableCommand {
             fallback (with the rule that failed), unsupported, custom or unknown; then forms the
             partitions the delegate or execution provider would form and summarises in the runtime's
             terms ("N of M nodes delegated, K partitions"). --json lists every node with its verdict
-            and reason. Target files are found with --opsets, $LOCKSTEP_OPSETS, ./opsets, or beside
+            and reason. A TensorRT bundle without --target is judged from its layer information:
+            layers computing wider than --precision, and with --dla, layers left on the GPU. Target files are found with --opsets, $LOCKSTEP_OPSETS, ./opsets, or beside
             the executable; --list-targets lists them (docs/compatibility.md).
             Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it (default
             'unsupported': a node nobody in the fallback chain runs, or a custom op; 'fallback' also
@@ -24,8 +25,14 @@ struct CompatCommand: ParsableCommand {
     @Argument(help: "Model file (.onnx, .tflite) or TensorRT bundle.", completion: .file())
     var model: String?
 
-    @Option(help: "Target id (see --list-targets).")
+    @Option(help: "Target id (see --list-targets); optional for TensorRT bundles.")
     var target: String?
+
+    @Option(help: "TensorRT bundles: the precision the engine was built for (int8, fp16, bf16, fp8, fp32).")
+    var precision: String?
+
+    @Flag(help: "TensorRT bundles: the layers were meant for the DLA (report DLA→GPU fallbacks).")
+    var dla = false
 
     @Option(name: .customLong("fail-on"), help: "Fail (exit 1) on 'unsupported' (default) or also on 'fallback'.")
     var failOn: FailOnArgument = .unsupported
@@ -49,10 +56,7 @@ struct CompatCommand: ParsableCommand {
             return
         }
         guard let model else { throw ValidationError("Missing expected argument '<model>'") }
-        guard let target else {
-            throw ValidationError("Missing expected option '--target <target>' (targets: \(catalog.targets.map(\.id).joined(separator: ", ")))")
-        }
-        let report = try Compat.run(modelPath: model, targetID: target, catalog: catalog)
+        let report = try Compat.run(modelPath: model, targetID: target, precision: precision, dla: dla, catalog: catalog)
         print(json ? try CompatRendering.json(report) : CompatRendering.text(report, allNodes: allNodes), terminator: "")
         if Compat.fails(report, failOn: failOn.value) { throw ExitCode(1) }
     }

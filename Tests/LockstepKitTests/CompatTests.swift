@@ -142,3 +142,20 @@ final class CompatTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(checked, 26)
     }
 }
+
+extension CompatTests {
+    /// Real engines: a QAT INT8 MobileNetV2 whose global average pool stays in FP16, an FP16 ResNet.
+    func testTensorRTEnginesFromTheSharedFixtures() throws {
+        let dir = FormsInspectTests.trtFixtures + "/nvidia-tensorrt-trex"
+        try FormsInspectTests.requireTRTFixtures(dir)
+        let c = try catalog()
+        let qat = try Compat.run(modelPath: dir + "/trex-tests_mobilenet.qat.onnx.engine.graph.json", targetID: nil, precision: "int8", dla: false, catalog: c)
+        XCTAssertEqual(qat.target.id, "tensorrt-engine")
+        XCTAssertEqual(qat.nodes.filter { $0.verdict == .fallback }.map(\.name), ["GlobalAveragePool_843"])
+        XCTAssertEqual(qat.findings.map(\.kind), [.precisionFallback])
+        let fp16 = try Compat.run(modelPath: dir + "/trex-A100_fp16_resnet.onnx.engine.graph.json", targetID: nil, precision: "fp16", dla: false, catalog: c)
+        XCTAssertTrue(fp16.findings.isEmpty, fp16.findings.map(\.message).joined(separator: "\n"))
+        XCTAssertThrowsError(try Compat.run(modelPath: dir + "/trex-A100_fp16_resnet.onnx.engine.graph.json", targetID: nil, precision: "fp12", dla: false, catalog: c))
+        XCTAssertThrowsError(try Compat.run(modelPath: Repo.path("examples/models/tiny_cnn.onnx"), targetID: "ort-cpu", precision: "int8", dla: false, catalog: c))
+    }
+}
