@@ -18,7 +18,9 @@ public struct CompatibilityAnalyzer: Sendable {
 
     /// Judges `model` against `target`.
     /// - Throws: `CompatibilityError.notApplicable` when the target judges another format.
-    public func analyze(_ model: Model, target: Target) throws -> CompatibilityReport {
+    /// `observed`: element types and shapes of values of the main graph seen outside the file
+    /// (LockstepKit's reference run), used where the file declares none.
+    public func analyze(_ model: Model, target: Target, observed: [String: ValueFact] = [:]) throws -> CompatibilityReport {
         guard target.format == model.format else {
             let fitting = catalog.targets(for: model.format).map(\.id)
             throw CompatibilityError.notApplicable(
@@ -29,8 +31,24 @@ public struct CompatibilityAnalyzer: Sendable {
         var nodes: [NodeVerdict] = []
         var partitions: [PartitionSummary] = []
         var graphs: [GraphSummary] = []
-        for (label, graph, outer) in graphsToJudge(model) {
-            let result = judge(graph: graph, label: label, outer: outer, model: model, target: target, partitionBase: partitions.count)
+        let refusal = Self.modelRefusal(model, target: target)
+        for (n, (label, graph, outer)) in graphsToJudge(model).enumerated() {
+            if let refusal {
+                // The runtime does not read the file at all: every node is unsupported.
+                let verdicts = graph.nodes.enumerated().map { i, node in
+                    NodeVerdict(graph: label, index: i, name: node.name.isEmpty ? "#\(i)" : node.name, op: node.op.qualifiedName,
+                                version: node.op.version, verdict: .unsupported, device: nil, reason: refusal, rule: "model",
+                                decidedBy: target.id, source: target.modelLimits.source ?? target.defaultSource,
+                                sourceLocation: target.source(target.modelLimits.source)?.location, line: nil, partition: nil)
+                }
+                nodes += verdicts
+                graphs.append(GraphSummary(graph: label, nodes: verdicts.count, onTarget: 0, fallback: 0, unknown: 0, custom: 0,
+                                           unsupported: verdicts.count, partitions: 0, subsets: verdicts.isEmpty ? 0 : 1,
+                                           crossingsToTarget: 0, crossingsFromTarget: 0))
+                continue
+            }
+            let result = judge(graph: graph, label: label, outer: outer, model: model, target: target, partitionBase: partitions.count,
+                               observed: n == 0 ? observed : [:])
             nodes += result.nodes
             partitions += result.partitions
             graphs.append(result.summary)
@@ -40,6 +58,21 @@ public struct CompatibilityAnalyzer: Sendable {
         report.summary = Self.sentence(report, target: target)
         report.findings = Self.findings(report, model: model)
         return report
+    }
+
+    /// Why the runtime refuses the model file as a whole (`model:` limits), if it does.
+    static func modelRefusal(_ model: Model, target: Target) -> String? {
+        let limits = target.modelLimits
+        let why = limits.reason.map { ": \($0)" } ?? ""
+        if let max = limits.maxIRVersion, model.irVersion > Int64(max) {
+            return "\(target.name) reads IR versions up to \(max), the model has IR version \(model.irVersion)\(why)"
+        }
+        for (domain, max) in limits.maxOpset.sorted(by: { $0.key < $1.key }) {
+            if let v = model.opsetImports[domain] ?? (domain.isEmpty ? model.opsetImports["ai.onnx"] : nil), v > max {
+                return "\(target.name) reads \(domain.isEmpty ? "ai.onnx" : domain) opsets up to \(max), the model imports opset \(v)\(why)"
+            }
+        }
+        return nil
     }
 
     static func summary(of t: Target) -> TargetSummary {
@@ -87,26 +120,30 @@ public struct CompatibilityAnalyzer: Sendable {
         let format: ModelFormat
         let opsets: [String: Int]
         let outer: [String: ValueFact]
+        let observed: [String: ValueFact]
         var byTarget: [String: ValueFacts] = [:]
 
-        init(graph: Graph, format: ModelFormat, opsets: [String: Int], outer: [String: ValueFact]) {
+        init(graph: Graph, format: ModelFormat, opsets: [String: Int], outer: [String: ValueFact], observed: [String: ValueFact]) {
             self.graph = graph
             self.format = format
             self.opsets = opsets
             self.outer = outer
+            self.observed = observed
         }
 
         func facts(for target: Target) -> ValueFacts {
             let key = target.constantThrough.sorted().joined(separator: ",")
             if let f = byTarget[key] { return f }
-            let f = ValueFacts(graph: graph, format: format, opsets: opsets, outer: outer, constantThrough: Set(target.constantThrough))
+            let f = ValueFacts(graph: graph, format: format, opsets: opsets, outer: outer, constantThrough: Set(target.constantThrough),
+                               observed: observed)
             byTarget[key] = f
             return f
         }
     }
 
-    func judge(graph: Graph, label: String, outer: [String: ValueFact], model: Model, target: Target, partitionBase: Int) -> GraphResult {
-        let cache = FactCache(graph: graph, format: model.format, opsets: model.opsetImports, outer: outer)
+    func judge(graph: Graph, label: String, outer: [String: ValueFact], model: Model, target: Target, partitionBase: Int,
+               observed: [String: ValueFact]) -> GraphResult {
+        let cache = FactCache(graph: graph, format: model.format, opsets: model.opsetImports, outer: outer, observed: observed)
         var verdicts: [NodeVerdict] = graph.nodes.enumerated().map { i, node in
             let r = resolve(node, facts: { cache.facts(for: $0) }, target: target, model: model, depth: 0)
             return NodeVerdict(graph: label, index: i, name: node.name.isEmpty ? "#\(i)" : node.name, op: node.op.qualifiedName,

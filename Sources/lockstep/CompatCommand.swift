@@ -13,7 +13,9 @@ struct CompatCommand: ParsableCommand {
             partitions the delegate or execution provider would form and summarises in the runtime's
             terms ("N of M nodes delegated, K partitions"). --json lists every node with its verdict
             and reason. A TensorRT bundle without --target is judged from its layer information:
-            layers computing wider than --precision, and with --dla, layers left on the GPU. Target files are found with --opsets, $LOCKSTEP_OPSETS, ./opsets, or beside
+            layers computing wider than --precision, and with --dla, layers left on the GPU.
+            ONNX intermediate shapes the file does not declare are learnt from one reference run on
+            random inputs (two when input dimensions are symbolic); --no-shape-run skips it. Target files are found with --opsets, $LOCKSTEP_OPSETS, ./opsets, or beside
             the executable; --list-targets lists them (docs/compatibility.md).
             Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it (default
             'unsupported': a node nobody in the fallback chain runs, or a custom op; 'fallback' also
@@ -37,6 +39,9 @@ struct CompatCommand: ParsableCommand {
     @Option(name: .customLong("fail-on"), help: "Fail (exit 1) on 'unsupported' (default) or also on 'fallback'.")
     var failOn: FailOnArgument = .unsupported
 
+    @Flag(name: .customLong("no-shape-run"), help: "Do not run the reference interpreter to learn ONNX intermediate shapes.")
+    var noShapeRun = false
+
     @Option(help: "Folder of target files (default: $LOCKSTEP_OPSETS, ./opsets, or beside the executable).", completion: .directory)
     var opsets: String?
 
@@ -56,7 +61,7 @@ struct CompatCommand: ParsableCommand {
             return
         }
         guard let model else { throw ValidationError("Missing expected argument '<model>'") }
-        let report = try Compat.run(modelPath: model, targetID: target, precision: precision, dla: dla, catalog: catalog)
+        let report = try Compat.run(modelPath: model, targetID: target, precision: precision, dla: dla, shapeRun: !noShapeRun, catalog: catalog)
         print(json ? try CompatRendering.json(report) : CompatRendering.text(report, allNodes: allNodes), terminator: "")
         if Compat.fails(report, failOn: failOn.value) { throw ExitCode(1) }
     }

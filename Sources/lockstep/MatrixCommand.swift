@@ -11,7 +11,8 @@ struct MatrixCommand: ParsableCommand {
             given with --targets a,b,c) and prints the model × target matrix as Markdown. With
             --out DIR it writes matrix.md, ops.csv, models.csv, matrix.json and matrix.html (one
             self-contained page: colour-coded cells, reasons on click, no network) into DIR,
-            replacing those five files. Exit codes: 0 success, 2 usage or input error.
+            replacing those five files. ONNX intermediate shapes come from a reference run as in
+            'lockstep compat' (--no-shape-run skips it). Exit codes: 0 success, 2 usage or input error.
             """
     )
 
@@ -24,6 +25,9 @@ struct MatrixCommand: ParsableCommand {
     @Option(help: "Write matrix.md, ops.csv, models.csv, matrix.json and matrix.html into this folder.", completion: .directory)
     var out: String?
 
+    @Flag(name: .customLong("no-shape-run"), help: "Do not run the reference interpreter to learn ONNX intermediate shapes.")
+    var noShapeRun = false
+
     @Option(help: "Folder of target files (default: $LOCKSTEP_OPSETS, ./opsets, or beside the executable).", completion: .directory)
     var opsets: String?
 
@@ -31,7 +35,7 @@ struct MatrixCommand: ParsableCommand {
         guard !models.isEmpty else { throw ValidationError("Give at least one model") }
         let catalog = try Compat.catalog(opsets: opsets)
         let ids = (targets ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        let matrix = try Compat.matrix(modelPaths: models, targetIDs: ids, catalog: catalog)
+        let matrix = try Compat.matrix(modelPaths: models, targetIDs: ids, shapeRun: !noShapeRun, catalog: catalog)
         if let out {
             for path in try Compat.writeMatrix(matrix, to: out) { print("wrote \(path)") }
         } else {
