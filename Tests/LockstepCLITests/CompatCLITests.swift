@@ -18,7 +18,7 @@ extension CLITests {
             (["compat", "examples/models/tiny_cnn.onnx", "--target", "test-accel", "--opsets", Self.fixtureOpsets, "--no-shape-run", "--fail-on", "fallback"], 1,
              "#3 conv2 (Conv): unknown — the rank of input 0 'pool1' is not known"),
             (["compat", "examples/models/tiny_cnn.onnx", "--target", "tflite-xnnpak"], 2,
-             "lockstep: error: tflite-xnnpak: no such target (did you mean 'tflite-xnnpack'?)"),
+             "lockstep: error: tflite-xnnpak: no such target (did you mean 'tflite-xnnpack'"),
             (["compat", "examples/models/tiny_cnn.onnx", "--target", "tflite-xnnpack"], 2,
              "lockstep: error: examples/models/tiny_cnn.onnx: target 'tflite-xnnpack' judges tflite models, this is a onnx model"),
             (["compat", "does/not/exist.onnx", "--target", "ort-cpu"], 2, "lockstep: error: does/not/exist.onnx: no such file"),
