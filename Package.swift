@@ -120,7 +120,11 @@ let package = Package(
             dependencies: ["TensorRTFormat", "LockstepCore", "TensorIO", "LockstepTestSupport"]
         ),
         .testTarget(name: "CompatibilityTests", dependencies: ["Compatibility", "LockstepCore", "LockstepTestSupport"]),
-        .testTarget(name: "CheckingTests", dependencies: ["Checking", "LockstepCore", "TensorIO", "LockstepTestSupport"]),
+        .testTarget(
+            name: "CheckingTests",
+            dependencies: ["Checking", "LockstepCore", "TensorIO", "LockstepTestSupport"],
+            exclude: ["Fixtures"]
+        ),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting", "LockstepCore", "LockstepTestSupport"]),
         .testTarget(
             name: "LockstepKitTests",
