@@ -121,7 +121,7 @@ let package = Package(
         ),
         .testTarget(name: "CompatibilityTests", dependencies: ["Compatibility", "LockstepCore", "LockstepTestSupport"]),
         .testTarget(name: "CheckingTests", dependencies: ["Checking", "LockstepCore", "TensorIO", "LockstepTestSupport"]),
-        .testTarget(name: "ReportingTests", dependencies: ["Reporting", "LockstepCore", "LockstepTestSupport"]),
+        .testTarget(name: "ReportingTests", dependencies: ["Reporting", "LockstepCore", "LockstepTestSupport"], exclude: ["Snapshots"]),
         .testTarget(
             name: "LockstepKitTests",
             dependencies: ["LockstepKit", "LockstepTestSupport"],
