@@ -120,7 +120,7 @@ let package = Package(
             dependencies: ["TensorRTFormat", "LockstepCore", "TensorIO", "LockstepTestSupport"]
         ),
         .testTarget(name: "CompatibilityTests", dependencies: ["Compatibility", "LockstepCore", "LockstepTestSupport"]),
-        .testTarget(name: "CheckingTests", dependencies: ["Checking", "LockstepCore", "TensorIO", "LockstepTestSupport"]),
+        .testTarget(name: "CheckingTests", dependencies: ["Checking", "LockstepCore", "TensorIO", "Interpreter", "LockstepTestSupport"]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting", "LockstepCore", "LockstepTestSupport"], exclude: ["Snapshots"]),
         .testTarget(
             name: "LockstepKitTests",
