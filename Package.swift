@@ -122,10 +122,10 @@ let package = Package(
         .testTarget(name: "CompatibilityTests", dependencies: ["Compatibility", "LockstepCore", "LockstepTestSupport"]),
         .testTarget(
             name: "CheckingTests",
-            dependencies: ["Checking", "LockstepCore", "TensorIO", "LockstepTestSupport"],
+            dependencies: ["Checking", "LockstepCore", "TensorIO", "Interpreter", "LockstepTestSupport"],
             exclude: ["Fixtures"]
         ),
-        .testTarget(name: "ReportingTests", dependencies: ["Reporting", "LockstepCore", "LockstepTestSupport"]),
+        .testTarget(name: "ReportingTests", dependencies: ["Reporting", "LockstepCore", "LockstepTestSupport"], exclude: ["Snapshots"]),
         .testTarget(
             name: "LockstepKitTests",
             dependencies: ["LockstepKit", "LockstepTestSupport"],
