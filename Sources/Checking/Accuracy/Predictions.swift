@@ -63,6 +63,15 @@ public struct Predictions: Sendable, Equatable {
         ranked[i] = Int32(classIndex)
     }
 
+    /// The same predictions over a larger class count (captured class indices, whose count the
+    /// indices alone cannot tell).
+    public func withClassCount(_ n: Int) -> Predictions {
+        precondition(n >= classCount)
+        var p = Predictions(count: count, classCount: n, k: k)
+        p.ranked = ranked
+        return p
+    }
+
     /// Copies `other`'s samples into this one starting at sample `offset` (same class count and k).
     public mutating func place(_ other: Predictions, at offset: Int) {
         precondition(other.classCount == classCount && other.k == k)
