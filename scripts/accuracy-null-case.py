@@ -12,7 +12,8 @@ Writes (committed):
   examples/accuracy/null-case.json           per seed: aggregate delta, flips, smallest adjusted p,
                                              failing findings; the false-alarm rate
   examples/accuracy/null-case-captured.npz   the same models' predictions from onnxruntime
-                                             (predictions int16 [seeds, 899]) for the CI test that
+                                             (predictions int16 [seeds, 899]; reference int16 [899],
+                                             the float model's) for the CI test that
                                              replays the statistics without the quantised models
 
 Usage (generator venv, after `swift build`):
@@ -90,7 +91,8 @@ def main() -> None:
     with open(os.path.join(EXAMPLES, "null-case.json"), "w") as f:
         json.dump(summary, f, indent=2, sort_keys=True)
         f.write("\n")
-    np.savez_compressed(os.path.join(EXAMPLES, "null-case-captured.npz"), predictions=np.stack(captured))
+    reference = demo.logits(float_path, x_test).argmax(1).astype(np.int16)
+    np.savez_compressed(os.path.join(EXAMPLES, "null-case-captured.npz"), predictions=np.stack(captured), reference=reference)
     flips = [r["flips"] for r in rows]
     print(f"{alarms} false alarms in {args.seeds} seeds (rate {alarms / args.seeds:.3f}, alpha {summary['alpha']}); "
           f"flips per seed: min {min(flips)}, median {int(np.median(flips))}, max {max(flips)}")
