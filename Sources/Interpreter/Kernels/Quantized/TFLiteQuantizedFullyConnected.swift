@@ -34,7 +34,11 @@ public enum TFLiteQuantizedFullyConnected {
         }
     }
 
-    /// FULLY_CONNECTED 16x8: int16 inputs, int8 weights, 64-bit accumulator and bias.
+    /// FULLY_CONNECTED 16x8: int16 inputs, int8 weights, 64-bit accumulator and bias. The
+    /// accumulator is narrowed to int32 and requantised with the 32-bit
+    /// `MultiplyByQuantizedMultiplier` — what LiteRT 2.3.0 computes (bit-exact on the committed
+    /// cases; the 64-bit overload, which reduces the multiplier to 16 bits, is off by one LSB on
+    /// `op_fully_connected_none_int16x8`). CONV_2D/DEPTHWISE 16x8 do use the 64-bit overload.
     public static func fullyConnected16x8(
         batches: Int, accumDepth: Int, outputDepth: Int,
         input: UnsafeBufferPointer<Int16>, filter: UnsafeBufferPointer<Int8>, bias: [Int64]?,
@@ -50,7 +54,7 @@ public enum TFLiteQuantizedFullyConnected {
                 }
                 if let bias { acc = acc &+ bias[oc] }
                 let m = multipliers.count == 1 ? multipliers[0] : multipliers[oc]
-                let v = m.apply(acc) &+ outputOffset
+                let v = m.apply(Int32(truncatingIfNeeded: acc)) &+ outputOffset
                 output[b * outputDepth + oc] = Int16(truncatingIfNeeded: min(max(v, activationMin), activationMax))
             }
         }
