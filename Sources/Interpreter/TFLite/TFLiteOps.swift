@@ -32,6 +32,7 @@ public enum TFLiteOps {
             TFLiteHardSwish.registration,
             TFLiteLeakyRelu.registration,
             TFLitePRelu.registration,
+            TFLiteElu.registration,
             // Tensor
             TFLiteReshape.registration,
             TFLiteSqueeze.registration,
@@ -56,6 +57,7 @@ public enum TFLiteOps {
             // Quantization
             TFLiteDequantize.registration,
             TFLiteDensify.registration,
+            TFLiteQuantizeOp.registration,
             // Control flow and variables
             TFLiteWhile.registration,
             TFLiteIf.registration,
@@ -96,7 +98,10 @@ public enum TFLiteOps {
         "WHILE": 1...1, "NON_MAX_SUPPRESSION_V4": 1...1, "NON_MAX_SUPPRESSION_V5": 1...1, "SCATTER_ND": 1...1,
         "DENSIFY": 1...1, "BATCH_MATMUL": 1...3, "CONV_3D": 1...1, "CONV_3D_TRANSPOSE": 1...1, "GELU": 1...2,
         "DYNAMIC_UPDATE_SLICE": 1...5, "SIGN": 1...2, "CALL_ONCE": 1...1, "VAR_HANDLE": 1...1, "READ_VARIABLE": 1...1,
-        "ASSIGN_VARIABLE": 1...1, "BROADCAST_ARGS": 1...1,
+        "ASSIGN_VARIABLE": 1...1,
+        // Not in register_ref.cc at that commit; LiteRT 2.3.0's BUILTIN_REF resolves ELU version 1 (the committed
+        // op test op_elu_* ran there).
+        "ELU": 1...1, "BROADCAST_ARGS": 1...1,
     ]
 
     /// A registration of builtin `name` over the versions LiteRT's reference resolver has for it.
