@@ -62,6 +62,18 @@ final class AccuracyTests: XCTestCase {
         XCTAssertEqual(decoded, report)
     }
 
+    /// TFLite forms (TensorFlow's converter, NHWC, batch 1) against the ONNX reference (NCHW): the
+    /// CHW samples are transposed for them, and their accuracy is LiteRT's (printed by the generator).
+    func testTFLiteCandidatesRunWithTransposedSamples() throws {
+        let report = try AccuracyAudit.run(demoOptions(["digits_cnn.tflite", "digits_cnn_int8.tflite"]), clock: Self.fixedClock).report
+        let a = try XCTUnwrap(report.accuracy)
+        XCTAssertEqual(a.forms.map { $0.correct() }, [881, 881, 880])
+        XCTAssertEqual(report.models[0].forms.map(\.format), [.onnx, .tflite, .tflite])
+        XCTAssertNil(a.forms[0].adaptations)
+        XCTAssertTrue(a.forms[1].adaptations?.first?.hasSuffix("samples transposed CHW→HWC") ?? false, "\(String(describing: a.forms[1].adaptations))")
+        XCTAssertEqual(report.exitCode, 0)
+    }
+
     func testParallelAndSerialRunsGiveTheSameReport() throws {
         var one = demoOptions(["digits_cnn_int8_skewed.onnx"])
         one.evaluation.threads = 1
