@@ -33,6 +33,14 @@ public enum TFLiteOps {
             TFLiteLeakyRelu.registration,
             TFLitePRelu.registration,
             TFLiteElu.registration,
+            TFLiteComparison.registration(.less),
+            TFLiteComparison.registration(.lessEqual),
+            TFLiteComparison.registration(.greater),
+            TFLiteComparison.registration(.greaterEqual),
+            TFLiteComparison.registration(.equal),
+            TFLiteComparison.registration(.notEqual),
+            TFLiteMinMax.registration(maximum: true),
+            TFLiteMinMax.registration(maximum: false),
             // Tensor
             TFLiteReshape.registration,
             TFLiteSqueeze.registration,
@@ -46,6 +54,17 @@ public enum TFLiteOps {
             TFLiteGather.registration,
             TFLiteDepthToSpace.registration,
             TFLiteSpaceToDepth.registration,
+            TFLitePack.registration,
+            TFLiteUnpack.registration,
+            TFLiteSplit.registration(variable: false),
+            TFLiteSplit.registration(variable: true),
+            TFLiteShape.registration,
+            TFLiteCast.registration,
+            TFLiteArgMinMax.registration(maximum: true),
+            TFLiteArgMinMax.registration(maximum: false),
+            TFLiteTile.registration,
+            TFLiteSelect.registration(v2: false),
+            TFLiteSelect.registration(v2: true),
             TFLiteReduce.registration(.mean),
             TFLiteReduce.registration(.sum),
             TFLiteReduce.registration(.reduceMax),
@@ -65,7 +84,7 @@ public enum TFLiteOps {
             TFLiteVarHandle.registration,
             TFLiteReadVariable.registration,
             TFLiteAssignVariable.registration,
-        ]
+        ] + TFLiteUnaryMath.registrations
     }
 
     /// The op versions LiteRT's reference op resolver (`BuiltinRefOpResolver`, used with

@@ -11,19 +11,28 @@ struct TFLiteFullyConnected: Kernel {
         let a = context.attributes
         let format = try a.string("weights_format") ?? "DEFAULT"
         guard format == "DEFAULT" else { throw KernelError("weights_format \(format) is not implemented", unsupported: true) }
-        if context.node.inputs.count > 1, context.valueInfo(context.node.inputs[1])?.sparsity != nil {
-            throw KernelError("sparse weights without DENSIFY are not implemented", unsupported: true)
+        var sparse: TFLiteDensify?
+        if let info = context.valueInfo(context.node.inputs[1]), let sparsity = info.sparsity {
+            guard case .tensor(_, let shape?) = info.type, let dense = shape.fixedDimensions else {
+                throw KernelError("sparse weights need a fixed dense shape, found \(info.type)")
+            }
+            sparse = TFLiteDensify(sparsity: sparsity, denseShape: dense)
         }
         return TFLiteFullyConnected(activation: try FusedActivation(a), keepNumDims: try a.int("keep_num_dims", default: 0) != 0,
-                                    quantization: try TFLiteQuantization(context))
+                                    quantization: try TFLiteQuantization(context), sparseWeights: sparse)
     }
 
     let activation: FusedActivation
     let keepNumDims: Bool
     let quantization: TFLiteQuantization
+    /// Sparse weights (FULLY_CONNECTED version 8+) are densified before the product; the sums
+    /// then include the zeros, which changes nothing but the sign of an all-zero sum.
+    let sparseWeights: TFLiteDensify?
 
     func shapes(_ inputs: [Value?]) throws -> (x: Tensor, w: Tensor, b: Tensor?, batch: Int, output: [Int]) {
-        let x = try Inputs.tensor(inputs, 0, name: "input"), w = try Inputs.tensor(inputs, 1, name: "weights")
+        let x = try Inputs.tensor(inputs, 0, name: "input")
+        var w = try Inputs.tensor(inputs, 1, name: "weights")
+        if let sparseWeights { w = try Inputs.tensor(try sparseWeights.evaluate([.tensor(w)], context: nil), 0, name: "weights") }
         let b = try Inputs.optionalTensor(inputs, 2)
         try TFLiteQuantizedPaths.checkTypes(x, w)
         try TFLiteSupport.requireRank(w, "weights", 2)
