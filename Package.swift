@@ -119,7 +119,11 @@ let package = Package(
             name: "TensorRTFormatTests",
             dependencies: ["TensorRTFormat", "LockstepCore", "TensorIO", "LockstepTestSupport"]
         ),
-        .testTarget(name: "CompatibilityTests", dependencies: ["Compatibility", "LockstepCore", "LockstepTestSupport"]),
+        .testTarget(
+            name: "CompatibilityTests", dependencies: ["Compatibility", "LockstepCore", "LockstepTestSupport"],
+            // Target files read from the source tree (#filePath).
+            exclude: ["Fixtures"]
+        ),
         .testTarget(name: "CheckingTests", dependencies: ["Checking", "LockstepCore", "TensorIO", "Interpreter", "LockstepTestSupport"]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting", "LockstepCore", "LockstepTestSupport"], exclude: ["Snapshots"]),
         .testTarget(
