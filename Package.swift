@@ -108,7 +108,9 @@ let package = Package(
         ),
         .testTarget(
             name: "InterpreterTests",
-            dependencies: ["Interpreter", "LockstepCore", "ONNXFormat", "LockstepTestSupport"]
+            // TFLiteFormat and TensorIO: the quantised kernels are checked against LiteRT on the
+            // committed single-op models (Tests/Fixtures/tflite-op-tests).
+            dependencies: ["Interpreter", "LockstepCore", "ONNXFormat", "TFLiteFormat", "TensorIO", "LockstepTestSupport"]
         ),
         .testTarget(
             name: "TFLiteFormatTests",
