@@ -69,9 +69,7 @@ public enum Check {
         }
         var bundle: TensorRTBundle?
         if let path = options.tensorRT {
-            guard case .tensorRT(let b) = try ModelFile.open(path: path) else {
-                throw LockstepError.invalidArgument("--trt \(path): expected a TensorRT plan bundle (a folder, a plan or trtexec/Polygraphy exports)")
-            }
+            let b = try loadBundle(path, option: "--trt")
             bundle = b
             var isDirectory: ObjCBool = false
             FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
@@ -279,6 +277,26 @@ public enum Check {
         }
         report.setFindings(findings)
         return report
+    }
+
+    /// A TensorRT bundle (folder, bundle.json, plan, layer information), or one file of captured
+    /// outputs (Polygraphy `--save-outputs` JSON, trtexec `--exportOutput` JSON or `--dumpOutput`
+    /// log, .npy) read as a bundle that holds only outputs (and the inputs Polygraphy saved beside them).
+    public static func loadBundle(_ path: String, option: String) throws -> TensorRTBundle {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw LockstepError.unsupportedFormat(path: path, reason: "no such file")
+        }
+        if !isDirectory.boolValue {
+            let kinds = try TensorRTFiles.classify(path: path)
+            if kinds.contains(where: { [.polygraphyOutputs, .exportOutputJSON, .dumpOutputLog, .npy].contains($0) }) {
+                return try TensorRTBundleLoader.load(files: TensorRTBundleFiles(outputs: [path]), path: path)
+            }
+        }
+        guard case .tensorRT(let b) = try ModelFile.open(path: path) else {
+            throw LockstepError.invalidArgument("\(option) \(path): expected a TensorRT plan bundle (a folder, a plan, layer information or captured outputs)")
+        }
+        return b
     }
 
     // MARK: Inputs

@@ -47,7 +47,7 @@ public enum GoldenJobs {
             guard let runtime = o.runtime, let version = o.runtimeVersion else {
                 throw LockstepError.invalidArgument("--captured needs --runtime NAME and --runtime-version V (the provenance of the outputs)")
             }
-            let bundle = try TensorRTBundleLoader.load(path: captured)
+            let bundle = try Check.loadBundle(captured, option: "--captured")
             guard !bundle.outputs.isEmpty else { throw LockstepError.unsupportedFormat(path: captured, reason: "holds no captured outputs") }
             for (i, d) in model.graph.outputs.enumerated() {
                 guard let t = bundle.outputs.first(where: { $0.name == d.name })?.tensor ?? (i < bundle.outputs.count ? bundle.outputs[i].tensor : nil) else {
