@@ -73,6 +73,7 @@ struct CheckCommand: ParsableCommand {
         options.opsets = opsets
         options.failOn = failOn.severity
         options.arguments = Array(CommandLine.arguments.dropFirst(2))
+        options.now = clock
         for item in dimensions {
             let parts = item.split(separator: "=", maxSplits: 1)
             guard parts.count == 2, let n = Int(parts[1]), n >= 0 else { throw ValidationError("--dim expects NAME=N, got '\(item)'") }
@@ -96,4 +97,13 @@ enum SeverityArgument: String, ExpressibleByArgument, CaseIterable {
         case .error: return .error
         }
     }
+}
+
+/// The clock reports and golden manifests record: `SOURCE_DATE_EPOCH` (seconds since 1970) when
+/// set, for reproducible files; else now.
+let clock: @Sendable () -> Date = {
+    if let text = ProcessInfo.processInfo.environment["SOURCE_DATE_EPOCH"], let seconds = TimeInterval(text) {
+        return Date(timeIntervalSince1970: seconds)
+    }
+    return Date()
 }

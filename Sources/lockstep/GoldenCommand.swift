@@ -71,6 +71,7 @@ struct GoldenRecordCommand: ParsableCommand {
         options.runtimeVersion = runtimeVersion
         options.force = force
         options.command = "lockstep " + CommandLine.arguments.dropFirst().joined(separator: " ")
+        options.now = clock
         for item in dimensions {
             let parts = item.split(separator: "=", maxSplits: 1)
             guard parts.count == 2, let n = Int(parts[1]), n >= 0 else { throw ValidationError("--dim expects NAME=N, got '\(item)'") }
@@ -104,7 +105,7 @@ struct GoldenVerifyCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        let report = try GoldenJobs.verify(paths: paths, arguments: Array(CommandLine.arguments.dropFirst(3)), now: Date())
+        let report = try GoldenJobs.verify(paths: paths, arguments: Array(CommandLine.arguments.dropFirst(3)), now: clock())
         print(json ? try Check.json(report) : GoldenJobs.verifyText(report), terminator: "")
         if !report.gate.passed { throw ExitCode(1) }
     }
