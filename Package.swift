@@ -129,7 +129,7 @@ let package = Package(
             dependencies: ["TensorRTFormat", "LockstepCore", "TensorIO", "LockstepTestSupport"]
         ),
         .testTarget(
-            name: "CompatibilityTests", dependencies: ["Compatibility", "LockstepCore", "LockstepTestSupport"],
+            name: "CompatibilityTests", dependencies: ["Compatibility", "LockstepCore", "ONNXFormat", "TFLiteFormat", "LockstepTestSupport"],
             // Target files read from the source tree (#filePath).
             exclude: ["Fixtures"]
         ),
