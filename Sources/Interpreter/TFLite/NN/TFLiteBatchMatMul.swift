@@ -2,7 +2,7 @@ import LockstepCore
 
 /// BATCH_MATMUL (versions 1–3): `x [..., M, K]` · `y [..., K, N]` with numpy broadcasting of the
 /// batch dimensions; `adj_x` / `adj_y` transpose the last two dimensions of an operand first.
-/// One GEMM per batch.
+/// Each output sums over k in order (TFLite's reference), `OrderedAccumulation.matmul`.
 struct TFLiteBatchMatMul: Kernel {
     static let registration = TFLiteOps.op("BATCH_MATMUL") { context in
         try TFLiteSupport.arity(context, inputs: 2...2)
@@ -51,9 +51,21 @@ struct TFLiteBatchMatMul: Kernel {
                         try NNSupport.build(T.dtype, g.output, as: T.self) { out in
                             if plane == 0 { return }
                             if g.k == 0 { out.update(repeating: 0, count: g.output.reduce(1, *)); return }
+                            // Operands as [m, k] and [k, n]; each output sums over k in order.
+                            let at = adjX ? UnsafeMutablePointer<T>.allocate(capacity: g.m * g.k) : nil
+                            let bt = adjY ? UnsafeMutablePointer<T>.allocate(capacity: g.k * g.n) : nil
+                            defer { at?.deallocate(); bt?.deallocate() }
                             Broadcast.forEach(g.batch, inputs: [xBatch, yBatch]) { i, offsets in
-                                T.gemm(m: g.m, n: g.n, k: g.k, alpha: 1, a: xp + offsets[0] * xStride, transposeA: adjX,
-                                       b: yp + offsets[1] * yStride, transposeB: adjY, beta: 0, c: out + i * plane)
+                                var a = xp + offsets[0] * xStride, b = yp + offsets[1] * yStride
+                                if let at {
+                                    for r in 0..<g.k { for c in 0..<g.m { at[c * g.k + r] = a[r * g.m + c] } }
+                                    a = UnsafePointer(at)
+                                }
+                                if let bt {
+                                    for r in 0..<g.n { for c in 0..<g.k { bt[c * g.n + r] = b[r * g.k + c] } }
+                                    b = UnsafePointer(bt)
+                                }
+                                OrderedAccumulation.matmul(m: g.m, n: g.n, k: g.k, a: a, b: b, c: out + i * plane)
                             }
                         }
                     }

@@ -3,8 +3,8 @@ import LockstepCore
 /// CONV_2D (versions 1–8): `input [N, H, W, C]` ∗ `filter [O, KH, KW, C/groups]` (OHWI) + optional
 /// `bias [O]`, NHWC output. Options: `padding` (SAME/VALID), `stride_h/w`, `dilation_h/w_factor`,
 /// `fused_activation_function`. Groups follow from the filter's input depth (`C / filter C`).
-/// float32 runs through the shared convolution kernel (im2col + GEMM, channels last), then the
-/// fused activation clamp.
+/// float32 sums each output's taps in TFLite's reference order (kh, kw, c), then adds the bias
+/// (`OrderedAccumulation.convolution`), then the fused activation clamp.
 struct TFLiteConv2D: Kernel {
     static let registration = TFLiteOps.op("CONV_2D") { context in
         try TFLiteSupport.arity(context, inputs: 2...3)
@@ -61,7 +61,7 @@ struct TFLiteConv2D: Kernel {
                     try NNSupport.read(w, as: T.self) { w in
                         try NNSupport.readOptional(b, as: T.self) { b in
                             try NNSupport.build(T.dtype, output, as: T.self) { y in
-                                try Convolution.forward(p, x: x, w: w, bias: b, y: y)
+                                try OrderedAccumulation.convolution(p, x: x, w: w, bias: b, y: y)
                                 activation.apply(y, count: output.reduce(1, *))
                             }
                         }

@@ -3,8 +3,8 @@ import LockstepCore
 /// FULLY_CONNECTED (versions 1–14): `input [..., K]` viewed as `[B, K]` (B = count / K) times
 /// `weights [O, K]`ᵀ plus optional `bias [O]`, then the fused activation. Output `[B, O]`, or with
 /// `keep_num_dims` the input's shape with the last dimension replaced by O. Each output is the
-/// dot product first, the bias added after (TFLite's reference order); the dot products run as
-/// one GEMM. `weights_format` must be DEFAULT (SHUFFLED4x16INT8 is an int8-only layout).
+/// dot product summed in depth order, then the bias (TFLite's reference order,
+/// `OrderedAccumulation.fullyConnected`). `weights_format` must be DEFAULT (SHUFFLED4x16INT8 is an int8-only layout).
 struct TFLiteFullyConnected: Kernel {
     static let registration = TFLiteOps.op("FULLY_CONNECTED") { context in
         try TFLiteSupport.arity(context, inputs: 2...3, outputs: 1...2)
@@ -62,9 +62,7 @@ struct TFLiteFullyConnected: Kernel {
                     try NNSupport.read(w, as: T.self) { w in
                         try NNSupport.readOptional(b, as: T.self) { b in
                             try NNSupport.build(T.dtype, output, as: T.self) { y in
-                                if batch * o == 0 { return }
-                                T.gemm(m: batch, n: o, k: k, alpha: 1, a: x, transposeA: false, b: w, transposeB: true, beta: 0, c: y)
-                                if let b { for r in 0..<batch { for j in 0..<o { y[r * o + j] += b[j] } } }
+                                OrderedAccumulation.fullyConnected(rows: batch, outputs: o, depth: k, x: x, w: w, bias: b, y: y)
                                 activation.apply(y, count: batch * o)
                             }
                         }
