@@ -108,7 +108,9 @@ let package = Package(
         ),
         .testTarget(
             name: "InterpreterTests",
-            dependencies: ["Interpreter", "LockstepCore", "ONNXFormat", "LockstepTestSupport"]
+            // TFLiteFormat and TensorIO: the quantised kernels are checked against LiteRT on the
+            // committed single-op models (Tests/Fixtures/tflite-op-tests).
+            dependencies: ["Interpreter", "LockstepCore", "ONNXFormat", "TFLiteFormat", "TensorIO", "LockstepTestSupport"]
         ),
         .testTarget(
             name: "TFLiteFormatTests",
@@ -119,9 +121,13 @@ let package = Package(
             name: "TensorRTFormatTests",
             dependencies: ["TensorRTFormat", "LockstepCore", "TensorIO", "LockstepTestSupport"]
         ),
-        .testTarget(name: "CompatibilityTests", dependencies: ["Compatibility", "LockstepCore", "LockstepTestSupport"]),
-        .testTarget(name: "CheckingTests", dependencies: ["Checking", "LockstepCore", "TensorIO", "LockstepTestSupport"]),
-        .testTarget(name: "ReportingTests", dependencies: ["Reporting", "LockstepCore", "LockstepTestSupport"]),
+        .testTarget(
+            name: "CompatibilityTests", dependencies: ["Compatibility", "LockstepCore", "ONNXFormat", "TFLiteFormat", "LockstepTestSupport"],
+            // Target files read from the source tree (#filePath).
+            exclude: ["Fixtures"]
+        ),
+        .testTarget(name: "CheckingTests", dependencies: ["Checking", "LockstepCore", "TensorIO", "Interpreter", "LockstepTestSupport"]),
+        .testTarget(name: "ReportingTests", dependencies: ["Reporting", "LockstepCore", "LockstepTestSupport"], exclude: ["Snapshots"]),
         .testTarget(
             name: "LockstepKitTests",
             dependencies: ["LockstepKit", "LockstepTestSupport"],

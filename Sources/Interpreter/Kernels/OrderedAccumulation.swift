@@ -1,0 +1,116 @@
+import LockstepCore
+
+/// Convolution and matrix products whose every output is one sequential sum of its products in
+/// a fixed order, then the bias, as TFLite's float reference kernels compute them
+/// (`reference_ops::Conv`, `FullyConnected`, `BatchMatMul`): `total = 0; for each tap in order:
+/// total += x · w; out = total + bias`. BLAS reorders the additions (blocked, vectorised partial
+/// sums), which is as accurate but not the same float32 result; these kernels reproduce the
+/// reference's rounding exactly while still vectorising — across output channels, whose sums are
+/// independent — instead of along the sum.
+public enum OrderedAccumulation {
+    /// NHWC 2-D convolution (`p.layout` must be `.channelsLast`, one or two spatial dimensions):
+    /// `x [N, H, W, C]`, `w [M, KH, KW, C/g]` (OHWI), `bias [M]`, `y [N, OH, OW, M]`. Each output
+    /// sums over (kh, kw, c) in that order, skipping taps in the padding, then adds the bias (or
+    /// +0, as the reference adds a zero bias, turning −0 into +0).
+    public static func convolution<T: BLASFloat>(_ p: ConvolutionParameters, x: UnsafePointer<T>, w: UnsafePointer<T>,
+                                                 bias: UnsafePointer<T>?, y: UnsafeMutablePointer<T>) throws {
+        guard p.layout == .channelsLast, p.window.rank <= 2 else {
+            throw KernelError("internal error: ordered convolution needs channels-last 1-D or 2-D windows")
+        }
+        let win = p.window.expanded(toRank: 2)
+        let (IH, IW, KH, KW) = (win.input[0], win.input[1], win.kernel[0], win.kernel[1])
+        let (OH, OW, SH, SW) = (win.output[0], win.output[1], win.strides[0], win.strides[1])
+        let (DH, DW, PH, PW) = (win.dilations[0], win.dilations[1], win.padsBegin[0], win.padsBegin[1])
+        let c = p.inputChannels, m = p.outputChannels, g = p.groups
+        guard g > 0, c % g == 0, m % g == 0 else { throw KernelError("channels \(c) → \(m) do not split into \(g) groups") }
+        let cg = c / g, mg = m / g, taps = KH * KW * cg
+        if p.batch == 0 || m == 0 || OH * OW == 0 { return }
+        // Weights per group as [taps, mg] so the channel loop is contiguous.
+        let wt = UnsafeMutablePointer<T>.allocate(capacity: max(1, taps * m))
+        defer { wt.deallocate() }
+        for gi in 0..<g {
+            let dst = wt + gi * taps * mg
+            for j in 0..<mg {
+                let src = w + (gi * mg + j) * taps
+                for t in 0..<taps { dst[t * mg + j] = src[t] }
+            }
+        }
+        let acc = UnsafeMutablePointer<T>.allocate(capacity: max(1, mg))
+        defer { acc.deallocate() }
+        for n in 0..<p.batch {
+            let xn = x + n * IH * IW * c
+            var out = y + n * OH * OW * m
+            for oh in 0..<OH {
+                for ow in 0..<OW {
+                    for gi in 0..<g {
+                        acc.update(repeating: 0, count: mg)
+                        let wg = wt + gi * taps * mg
+                        for kh in 0..<KH {
+                            let ih = oh * SH - PH + kh * DH
+                            if ih < 0 || ih >= IH { continue }
+                            for kw in 0..<KW {
+                                let iw = ow * SW - PW + kw * DW
+                                if iw < 0 || iw >= IW { continue }
+                                let src = xn + (ih * IW + iw) * c + gi * cg
+                                var row = wg + (kh * KW + kw) * cg * mg
+                                for ci in 0..<cg {
+                                    let v = src[ci]
+                                    for j in 0..<mg { acc[j] += v * row[j] }
+                                    row += mg
+                                }
+                            }
+                        }
+                        let o = out + gi * mg
+                        if let bias {
+                            let b = bias + gi * mg
+                            for j in 0..<mg { o[j] = acc[j] + b[j] }
+                        } else {
+                            for j in 0..<mg { o[j] = acc[j] + 0 }
+                        }
+                    }
+                    out += m
+                }
+            }
+        }
+    }
+
+    /// `y[r, o] = (Σₖ x[r, k] · w[o, k]) + bias[o]` for `rows` rows, the sum in k order (TFLite's
+    /// FULLY_CONNECTED): `x [rows, k]`, `w [outputs, k]`, `y [rows, outputs]`.
+    public static func fullyConnected<T: BLASFloat>(rows: Int, outputs: Int, depth: Int, x: UnsafePointer<T>, w: UnsafePointer<T>,
+                                                    bias: UnsafePointer<T>?, y: UnsafeMutablePointer<T>) {
+        if rows * outputs == 0 { return }
+        if rows == 1 {
+            // One dot product per output, each strictly sequential.
+            for o in 0..<outputs {
+                let wo = w + o * depth
+                var total: T = 0
+                for k in 0..<depth { total += x[k] * wo[k] }
+                y[o] = total + (bias?[o] ?? 0)
+            }
+            return
+        }
+        // Several rows: weights as [depth, outputs] so the sums of one row vectorise across outputs.
+        let wt = UnsafeMutablePointer<T>.allocate(capacity: max(1, depth * outputs))
+        defer { wt.deallocate() }
+        for o in 0..<outputs { for k in 0..<depth { wt[k * outputs + o] = w[o * depth + k] } }
+        matmul(m: rows, n: outputs, k: depth, a: x, b: wt, c: y)
+        for r in 0..<rows {
+            let yr = y + r * outputs
+            for o in 0..<outputs { yr[o] = yr[o] + (bias?[o] ?? 0) }
+        }
+    }
+
+    /// `c[i, j] = Σₖ a[i, k] · b[k, j]` (row-major `a [m, k]`, `b [k, n]`), each sum in k order.
+    public static func matmul<T: BLASFloat>(m: Int, n: Int, k: Int, a: UnsafePointer<T>, b: UnsafePointer<T>, c: UnsafeMutablePointer<T>) {
+        for i in 0..<m {
+            let ci = c + i * n, ai = a + i * k
+            ci.update(repeating: 0, count: n)
+            var bk = b
+            for kk in 0..<k {
+                let v = ai[kk]
+                for j in 0..<n { ci[j] += v * bk[j] }
+                bk += n
+            }
+        }
+    }
+}
