@@ -5,7 +5,8 @@ module checks target files and models against.
 - ONNX: every schema (all since-versions) of the domains onnx ships ("" = ai.onnx, ai.onnx.ml,
   ai.onnx.preview, ai.onnx.preview.training) from the pinned `onnx` package, plus the contrib
   domains onnxruntime registers (com.microsoft, com.microsoft.nchwc) from the pinned
-  `onnxruntime` wheel (`get_all_operator_schema`). Per schema: inputs and outputs (name, type
+  `onnxruntime` wheel (`get_all_operator_schema`), and the ai.onnx schemas only onnxruntime still
+  registers (the experimental opset-1 ops Affine, Crop, ImageScaler, …). Per schema: inputs and outputs (name, type
   string, single/optional/variadic), type constraints (allowed element types) and attributes with
   their defaults. Used to validate op names in opsets/, to resolve a node's since-version, to fill
   in default attribute values and to infer element types of values a model does not declare.
@@ -90,7 +91,7 @@ def attribute_default(attr):
 def onnx_lines():
     lines = []
     schemas = [s for s in onnx.defs.get_all_schemas_with_history()]
-    contrib = [s for s in ort_c.get_all_operator_schema() if s.domain in ("com.microsoft", "com.microsoft.nchwc")]
+    contrib = [s for s in ort_c.get_all_operator_schema() if s.domain in ("", "com.microsoft", "com.microsoft.nchwc")]
     seen = set()
     for s in sorted(schemas, key=lambda s: (s.domain, s.name, s.since_version)):
         key = (s.domain, s.name, s.since_version)

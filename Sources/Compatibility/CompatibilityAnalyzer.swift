@@ -18,7 +18,9 @@ public struct CompatibilityAnalyzer: Sendable {
 
     /// Judges `model` against `target`.
     /// - Throws: `CompatibilityError.notApplicable` when the target judges another format.
-    public func analyze(_ model: Model, target: Target) throws -> CompatibilityReport {
+    /// `observed`: element types and shapes of values of the main graph seen outside the file
+    /// (LockstepKit's reference run), used where the file declares none.
+    public func analyze(_ model: Model, target: Target, observed: [String: ValueFact] = [:]) throws -> CompatibilityReport {
         guard target.format == model.format else {
             let fitting = catalog.targets(for: model.format).map(\.id)
             throw CompatibilityError.notApplicable(
@@ -29,8 +31,9 @@ public struct CompatibilityAnalyzer: Sendable {
         var nodes: [NodeVerdict] = []
         var partitions: [PartitionSummary] = []
         var graphs: [GraphSummary] = []
-        for (label, graph, outer) in graphsToJudge(model) {
-            let result = judge(graph: graph, label: label, outer: outer, model: model, target: target, partitionBase: partitions.count)
+        for (n, (label, graph, outer)) in graphsToJudge(model).enumerated() {
+            let result = judge(graph: graph, label: label, outer: outer, model: model, target: target, partitionBase: partitions.count,
+                               observed: n == 0 ? observed : [:])
             nodes += result.nodes
             partitions += result.partitions
             graphs.append(result.summary)
@@ -87,26 +90,30 @@ public struct CompatibilityAnalyzer: Sendable {
         let format: ModelFormat
         let opsets: [String: Int]
         let outer: [String: ValueFact]
+        let observed: [String: ValueFact]
         var byTarget: [String: ValueFacts] = [:]
 
-        init(graph: Graph, format: ModelFormat, opsets: [String: Int], outer: [String: ValueFact]) {
+        init(graph: Graph, format: ModelFormat, opsets: [String: Int], outer: [String: ValueFact], observed: [String: ValueFact]) {
             self.graph = graph
             self.format = format
             self.opsets = opsets
             self.outer = outer
+            self.observed = observed
         }
 
         func facts(for target: Target) -> ValueFacts {
             let key = target.constantThrough.sorted().joined(separator: ",")
             if let f = byTarget[key] { return f }
-            let f = ValueFacts(graph: graph, format: format, opsets: opsets, outer: outer, constantThrough: Set(target.constantThrough))
+            let f = ValueFacts(graph: graph, format: format, opsets: opsets, outer: outer, constantThrough: Set(target.constantThrough),
+                               observed: observed)
             byTarget[key] = f
             return f
         }
     }
 
-    func judge(graph: Graph, label: String, outer: [String: ValueFact], model: Model, target: Target, partitionBase: Int) -> GraphResult {
-        let cache = FactCache(graph: graph, format: model.format, opsets: model.opsetImports, outer: outer)
+    func judge(graph: Graph, label: String, outer: [String: ValueFact], model: Model, target: Target, partitionBase: Int,
+               observed: [String: ValueFact]) -> GraphResult {
+        let cache = FactCache(graph: graph, format: model.format, opsets: model.opsetImports, outer: outer, observed: observed)
         var verdicts: [NodeVerdict] = graph.nodes.enumerated().map { i, node in
             let r = resolve(node, facts: { cache.facts(for: $0) }, target: target, model: model, depth: 0)
             return NodeVerdict(graph: label, index: i, name: node.name.isEmpty ? "#\(i)" : node.name, op: node.op.qualifiedName,

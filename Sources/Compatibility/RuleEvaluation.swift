@@ -96,7 +96,11 @@ public struct RuleEvaluator: Sendable {
             }
         }
         // Constraints, in file order.
+        let version = versionOf(node).0
         for (n, c) in rule.constraints.enumerated() {
+            if let applies = c.versions {
+                guard let version, applies.contains(version) else { continue }
+            }
             let label = "constraint \(n + 1) (\(c.subject))"
             switch evaluate(c, node: node, facts: facts) {
             case .pass: continue
@@ -182,13 +186,28 @@ public struct RuleEvaluator: Sendable {
     /// The attribute's value: the node's, else the schema default (ONNX), else the constraint's `default`.
     func attributeValue(_ name: String, _ c: Constraint, node: Node) -> ConstraintValue?? {
         if let v = node.attribute(name) { return .some(Self.value(v)) }
-        if target.format == .onnx, let schema = vocabulary.schema(domain: node.op.domain, name: node.op.name, opset: node.op.version),
-           let d = schema.attributeDefaults[name], schema.attributeKinds[name] != "TENSOR" {
-            return .some(Self.value(d))
+        if target.format == .onnx, let schema = vocabulary.schema(domain: node.op.domain, name: node.op.name, opset: node.op.version) {
+            if let d = schema.attributeDefaults[name], schema.attributeKinds[name] != "TENSOR" { return .some(Self.value(d)) }
+            // List attributes the operator docs default per spatial axis, without a schema default.
+            // An attribute added in a later version: older versions behave as its default there.
+            if schema.attributeKinds[name] == nil,
+               let later = vocabulary.onnx[OpVocabulary.normalisedDomain(node.op.domain)]?[node.op.name]?.reversed()
+                .first(where: { $0.attributeDefaults[name] != nil && $0.attributeKinds[name] != "TENSOR" }),
+               let d = later.attributeDefaults[name] {
+                return .some(Self.value(d))
+            }
+            // (Older schemas without the attribute at all behave as its default.)
+            if schema.attributeKinds[name] == "INTS" || schema.attributeKinds[name] == nil, let implied = Self.impliedONNXDefaults[name] {
+                return .some(implied)
+            }
         }
         if let d = c.defaultValue { return .some(d) }
         return .none
     }
+
+    /// Defaults the ONNX operator docs state in prose for list attributes (Conv, ConvTranspose,
+    /// pooling: "defaults to 1 along each spatial axis" / "defaults to 0"), compared element-wise.
+    static let impliedONNXDefaults: [String: ConstraintValue] = ["dilations": .int(1), "strides": .int(1), "pads": .int(0), "output_padding": .int(0)]
 
     /// An attribute as a constraint value (`nil` when it is not comparable: graphs, tensors, …).
     static func value(_ v: AttributeValue) -> ConstraintValue? {

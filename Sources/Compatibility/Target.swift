@@ -171,6 +171,8 @@ public struct Constraint: Sendable {
     public var checks: [Check]
     /// Used when the node lacks the attribute (and the op schema gives no default).
     public var defaultValue: ConstraintValue?
+    /// The op versions the constraint applies to (`nil`: all).
+    public var versions: VersionSet?
     public var reason: String?
     public var source: String?
     public var line: Int

@@ -55,7 +55,7 @@ enum TargetKeys {
     static let attributeChecks: [String] = ["in", "not_in", "equals", "range", "min", "max", "present"]
     static let tensorChecks: [String] = ["dtype", "rank", "constant", "static_shape", "quantized", "per_channel", "dim", "max_elements", "present"]
     static let countChecks: [String] = ["min", "max", "equals"]
-    static let constraintOther: [String] = ["reason", "source", "default", "notes"]
+    static let constraintOther: [String] = ["reason", "source", "default", "notes", "versions"]
 }
 
 private struct Reader {
@@ -410,8 +410,8 @@ private struct Reader {
             var first: [Int: String] = [:]
             for (k, v) in m {
                 guard let i = k.int, i >= 1 else { throw fail(k, "\(what) versions: key '\(k.scalar?.string ?? describe(k))' is not an op version") }
-                guard first[i] == nil else { throw fail(k, "\(what) versions: duplicate version \(i)") }
-                first[i] = try nonEmptyString(v, "\(what) versions[\(i)] (first runtime version)")
+                guard first[i] == nil, !ranges.contains(where: { $0.lower == i }) else { throw fail(k, "\(what) versions: duplicate version \(i)") }
+                if v.null == nil { first[i] = try nonEmptyString(v, "\(what) versions[\(i)] (first runtime version)") }
                 ranges.append((i, i))
             }
             guard !ranges.isEmpty else { throw fail(node, "\(what) versions: the map is empty") }
@@ -452,7 +452,7 @@ private struct Reader {
         default: checkKeys = TargetKeys.countChecks
         }
         let pairs = try mapping(node, "\(what) constraint on '\(subjectKey)'", allowed: [subjectKey] + checkKeys + TargetKeys.constraintOther)
-        var c = Constraint(subject: .inputCount, checks: [], defaultValue: nil, reason: nil, source: nil, line: node.mark?.line ?? 0)
+        var c = Constraint(subject: .inputCount, checks: [], defaultValue: nil, versions: nil, reason: nil, source: nil, line: node.mark?.line ?? 0)
         for p in pairs {
             let label = "\(what) constraint '\(p.key)'"
             switch p.key {
@@ -464,6 +464,10 @@ private struct Reader {
                 c.subject = p.key == "inputs" ? .inputCount : .outputCount
             case "reason": c.reason = try string(p.value, label)
             case "notes": _ = try string(p.value, label)
+            case "versions":
+                let (set, first) = try versions(p.value, label)
+                guard first.isEmpty else { throw fail(p.value, "\(label): a constraint's versions are a list or ranges, not a map") }
+                c.versions = set
             case "source":
                 c.source = try nonEmptyString(p.value, label)
                 try checkSource(p.value, c.source, label)

@@ -35,8 +35,10 @@ public struct ValueFacts: Sendable {
     public subscript(_ name: String) -> ValueFact? { facts[name] }
 
     /// Facts of `graph`; `outer` holds the facts of enclosing graphs (ONNX subgraphs read outer values).
+    /// `observed` fills element types and shapes the file leaves open (e.g. shapes seen in a
+    /// reference run); what the file declares wins.
     public init(graph: Graph, format: ModelFormat, opsets: [String: Int], outer: [String: ValueFact] = [:],
-                constantThrough: Set<String> = []) {
+                constantThrough: Set<String> = [], observed: [String: ValueFact] = [:]) {
         var facts = outer
         func merge(_ info: ValueInfo) {
             guard case .tensor(let t, let s) = info.type else { return }
@@ -84,6 +86,15 @@ public struct ValueFacts: Sendable {
         }
         if format == .onnx {
             Self.inferONNX(graph: graph, opsets: opsets, facts: &facts)
+        }
+        for (name, seen) in observed {
+            var f = facts[name] ?? ValueFact()
+            if f.dtype == nil, let t = seen.dtype { f.dtype = t; f.dtypeOrigin = seen.dtypeOrigin ?? "observed" }
+            if f.shape == nil || f.shape!.dimensions.contains(where: { if case .unknown = $0 { return true } else { return false } }),
+               let shape = seen.shape, f.shape == nil || f.shape!.rank == shape.rank {
+                f.shape = shape
+            }
+            facts[name] = f
         }
         self.facts = facts
         self.producers = producers

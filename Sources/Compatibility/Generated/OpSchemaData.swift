@@ -4901,6 +4901,212 @@ a	alpha	FLOAT
 a	beta	FLOAT
 a	mode	STRING
 a	norm_coefficient	FLOAT
+@		Affine	1	0
+i	X	$T	s
+o	Y	$T	s
+t	T	float16,float32,float64
+a	alpha	FLOAT
+a	beta	FLOAT
+@		Affine	10	1
+i	X	$T	s
+o	Y	$T	s
+t	T	float16,float32,float64
+a	alpha	FLOAT
+a	beta	FLOAT
+@		Crop	1	0
+i	input	$T	s
+o	output	$T	s
+t	T	float16,float32,float64
+a	border	INTS
+a	scale	INTS
+@		Crop	10	1
+i	input	$T	s
+o	output	$T	s
+t	T	float16,float32,float64
+a	border	INTS
+a	scale	INTS
+@		DisentangledAttention_TRT	1	0
+i	c2c_attention	$T	s
+i	c2p_attention	$T	s
+i	p2c_attention	$T	s
+o	disentangled_attention	$T	s
+t	T	float32,float16
+a	factor	FLOAT
+a	span	INT
+@		DynamicSlice	1	0
+i	data	$T	s
+i	starts	$Tind	s
+i	ends	$Tind	s
+i	axes	$Tind	o
+o	output	$T	s
+t	T	uint8,uint16,uint32,uint64,int8,int16,int32,int64,float16,float32,float64,string,bool,complex64,complex128
+t	Tind	int32,int64
+@		DynamicSlice	10	1
+i	data	$T	s
+i	starts	$Tind	s
+i	ends	$Tind	s
+i	axes	$Tind	o
+o	output	$T	s
+t	T	uint8,uint16,uint32,uint64,int8,int16,int32,int64,float16,float32,float64,string,bool,complex64,complex128
+t	Tind	int32,int64
+@		EfficientNMS_TRT	1	0
+i	boxes	$T	s
+i	scores	$T	s
+i	anchors	$T	o
+o	num_detections	int32	s
+o	detection_boxes	$T	s
+o	detection_scores	$T	s
+o	detection_classes	int32	s
+t	T	float32,float16
+a	background_class	INT
+a	box_coding	INT
+a	iou_threshold	FLOAT
+a	max_output_boxes	INT
+a	plugin_version	STRING
+a	score_activation	INT
+a	score_threshold	FLOAT
+@		GRUUnit	1	0
+i	hidden_prev	$T	s
+i	gates	$T	s
+i	seq_lengths	$T	s
+i	t	$T	s
+o	hidden	$T	s
+t	T	float16,float32,float64
+a	drop_states	INT
+@		GRUUnit	10	1
+i	hidden_prev	$T	s
+i	gates	$T	s
+i	seq_lengths	$T	s
+i	t	$T	s
+o	hidden	$T	s
+t	T	float16,float32,float64
+a	drop_states	INT
+@		GivenTensorFill	1	0
+i	shape	$T	o
+o	X	$T	s
+t	T	float16,float32,float64
+a	extra_shape	INTS
+a	input_as_shape	INT
+a	shape	INTS
+a	values	FLOATS
+@		GivenTensorFill	10	1
+i	shape	$T	o
+o	X	$T	s
+t	T	float16,float32,float64
+a	extra_shape	INTS
+a	input_as_shape	INT
+a	shape	INTS
+a	values	FLOATS
+@		ImageScaler	1	0
+i	input	$T	s
+o	output	$T	s
+t	T	float16,float32,float64
+a	bias	FLOATS
+a	scale	FLOAT
+@		ImageScaler	10	1
+i	input	$T	s
+o	output	$T	s
+t	T	float16,float32,float64
+a	bias	FLOATS
+a	scale	FLOAT
+@		LayerNormalization	1	0
+i	X	$T	s
+i	Scale	$V	s
+i	B	$V	o
+o	Y	$V	s
+o	Mean	$U	o
+o	InvStdDev	$U	o
+t	T	float16,float32,float64,bfloat16
+t	U	float32,float64
+t	V	float16,float32,float64,bfloat16
+a	axis	INT
+a	epsilon	FLOAT
+a	stash_type	INT
+@		MeanVarianceNormalization	1	0
+i	input	$T	s
+o	output	$T	s
+t	T	float16,float32,float64
+a	across_channels	INT
+a	normalize_variance	INT
+@		MemcpyFromHost	1	0
+i	X	$T	s
+o	Y	$T	s
+t	T	uint8,uint16,uint32,uint64,int8,int16,int32,int64,bfloat16,float16,float32,float64,bool,complex64,complex128,float8e4m3fn,float8e4m3fnuz,float8e5m2,float8e5m2fnuz,seq(uint8),seq(uint16),seq(uint32),seq(uint64),seq(int8),seq(int16),seq(int32),seq(int64),seq(float16),seq(float32),seq(float64),seq(bool),seq(complex64),seq(complex128),seq(bfloat16)
+@		MemcpyToHost	1	0
+i	X	$T	s
+o	Y	$T	s
+t	T	uint8,uint16,uint32,uint64,int8,int16,int32,int64,bfloat16,float16,float32,float64,bool,complex64,complex128,float8e4m3fn,float8e4m3fnuz,float8e5m2,float8e5m2fnuz,seq(uint8),seq(uint16),seq(uint32),seq(uint64),seq(int8),seq(int16),seq(int32),seq(int64),seq(float16),seq(float32),seq(float64),seq(bool),seq(complex64),seq(complex128),seq(bfloat16)
+@		MultilevelCropAndResize_TRT	1	0
+i	boxes	$T	s
+i	feature_map_0	$T	s
+i	feature_map_1	$T	s
+i	feature_map_2	$T	s
+i	feature_map_3	$T	s
+o	patches	$T	s
+t	T	float32
+a	image_size	INTS
+a	plugin_version	STRING
+a	pooled_size	INT
+@		ParametricSoftplus	1	0
+i	X	$T	s
+o	Y	$T	s
+t	T	float16,float32,float64
+a	alpha	FLOAT
+a	beta	FLOAT
+@		ParametricSoftplus	10	1
+i	X	$T	s
+o	Y	$T	s
+t	T	float16,float32,float64
+a	alpha	FLOAT
+a	beta	FLOAT
+@		PyramidROIAlign_TRT	1	0
+i	boxes	$T	s
+i	feature_map_0	$T	s
+i	feature_map_1	$T	s
+i	feature_map_2	$T	s
+i	feature_map_3	$T	s
+o	patches	$T	s
+t	T	float32
+a	plugin_version	STRING
+a	pooled_size	INT
+@		Scale	1	0
+i	input	$T	s
+o	output	$T	s
+t	T	float16,float32,float64
+a	scale	FLOAT
+@		Scale	10	1
+i	input	$T	s
+o	output	$T	s
+t	T	float16,float32,float64
+a	scale	FLOAT
+@		ScaledTanh	1	0
+i	input	$T	s
+o	output	$T	s
+t	T	float16,float32,float64
+a	alpha	FLOAT
+a	beta	FLOAT
+@		ScaledTanh	10	1
+i	input	$T	s
+o	output	$T	s
+t	T	float16,float32,float64
+a	alpha	FLOAT
+a	beta	FLOAT
+@		SimplifiedLayerNormalization	1	0
+i	X	$T	s
+i	scale	$V	s
+o	Y	$V	s
+o	inv_std_var	$U	o
+t	T	float16,float32,float64,bfloat16
+t	U	float32,float64
+t	V	float16,float32,float64,bfloat16
+a	axis	INT
+a	epsilon	FLOAT
+a	stash_type	INT
+@		ThresholdedRelu	1	0
+i	X	$T	s
+o	Y	$T	s
+t	T	float16,float32,float64
+a	alpha	FLOAT
 @	com.microsoft	Attention	1	0
 i	input	$T	s
 i	weights	$T	s

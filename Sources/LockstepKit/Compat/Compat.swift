@@ -47,10 +47,44 @@ public enum Compat {
         try TargetCatalog.load(directory: try opsetsDirectory(explicit: opsets))
     }
 
+    /// The id that names the built-in engine analysis of TensorRT bundles.
+    public static let engineTarget = "tensorrt-engine"
+
     /// Judges the model (ONNX, TFLite, or TensorRT bundle layers) at `path` against target `targetID`.
-    public static func run(modelPath: String, targetID: String, catalog: TargetCatalog) throws -> CompatibilityReport {
+    /// A TensorRT bundle without a target (or with `tensorrt-engine`) gets the engine analysis:
+    /// precision and DLA→GPU fallbacks against `engine`.
+    /// With `shapeRun`, ONNX intermediate shapes the file does not declare come from a reference
+    /// run on random inputs (`ShapeProbe`).
+    public static func run(modelPath: String, targetID: String?, engine: EngineRequest = EngineRequest(),
+                           shapeRun: Bool = true, catalog: TargetCatalog) throws -> CompatibilityReport {
         let model = try ModelFile.load(path: modelPath)
-        return try CompatibilityAnalyzer(catalog: catalog).analyze(model, target: targetID)
+        if model.format == .tensorrt, targetID == nil || targetID == engineTarget {
+            return try EngineAnalyzer.analyze(model, request: engine)
+        }
+        guard let targetID else {
+            throw LockstepError.invalidArgument("compat: give --target (targets for \(model.format.rawValue): \(catalog.targets(for: model.format).map(\.id).joined(separator: ", ")))")
+        }
+        if engine != EngineRequest() {
+            throw LockstepError.invalidArgument("compat: --precision and --dla judge TensorRT bundles (target \(engineTarget)), not \(model.format.rawValue) models")
+        }
+        let target = try catalog.target(targetID)
+        let observed = shapeRun && target.format == model.format ? ShapeProbe.observe(model) : [:]
+        return try CompatibilityAnalyzer(catalog: catalog).analyze(model, target: target, observed: observed)
+    }
+
+    /// `run` with the engine request as the command line gives it (`--precision`, `--dla`).
+    public static func run(modelPath: String, targetID: String?, precision: String?, dla: Bool, shapeRun: Bool = true,
+                           catalog: TargetCatalog) throws -> CompatibilityReport {
+        try run(modelPath: modelPath, targetID: targetID, engine: EngineRequest(precision: try precision.map(Self.precision), dla: dla),
+                shapeRun: shapeRun, catalog: catalog)
+    }
+
+    /// `int8`, `fp16`, `bf16`, `fp8`, `fp32` (trtexec's flags) or a DType name.
+    public static func precision(_ text: String) throws -> DType {
+        let aliases: [String: DType] = ["int8": .int8, "fp16": .float16, "half": .float16, "bf16": .bfloat16, "fp8": .float8e4m3fn,
+                                        "fp32": .float32, "float": .float32, "int4": .int4, "fp4": .float4e2m1]
+        if let t = aliases[text.lowercased()] ?? DType(rawValue: text.lowercased()) { return t }
+        throw LockstepError.invalidArgument("--precision: '\(text)' is not a precision (int8, fp16, bf16, fp8, fp32, int4, fp4)")
     }
 
     /// Whether a report fails with `failOn`.
@@ -60,7 +94,7 @@ public enum Compat {
 
     /// Builds the matrices of `modelPaths` against `targetIDs` (all targets when empty): each model
     /// against every listed target of its format.
-    public static func matrix(modelPaths: [String], targetIDs: [String], catalog: TargetCatalog) throws -> CompatibilityMatrix {
+    public static func matrix(modelPaths: [String], targetIDs: [String], shapeRun: Bool = true, catalog: TargetCatalog) throws -> CompatibilityMatrix {
         let targets = try targetIDs.isEmpty ? catalog.targets : targetIDs.map { try catalog.target($0) }
         let analyzer = CompatibilityAnalyzer(catalog: catalog)
         var reports: [CompatibilityReport] = []
@@ -70,8 +104,10 @@ public enum Compat {
             var nodes = 0
             for g in model.allGraphs { g.forEachGraph { sub, _ in nodes += sub.nodes.count } }
             models.append((path, model.format, nodes))
-            for target in targets where target.format == model.format {
-                reports.append(try analyzer.analyze(model, target: target))
+            let applicable = targets.filter { $0.format == model.format }
+            let observed = shapeRun && !applicable.isEmpty ? ShapeProbe.observe(model) : [:]
+            for target in applicable {
+                reports.append(try analyzer.analyze(model, target: target, observed: observed))
             }
         }
         return CompatibilityMatrix(reports: reports, targets: targets, models: models)
