@@ -37,6 +37,8 @@ public struct Report: Codable, Sendable, Equatable {
     public var compatibility: [CompatibilitySummary]?
     /// Golden cases used or verified (integrity of each file).
     public var goldens: [GoldenCaseRecord]?
+    /// Per-class accuracy of the forms on an evaluation set and its drift (`lockstep accuracy`).
+    public var accuracy: AccuracySection?
 
     public init(tool: ToolInfo = ToolInfo(), generatedAt: Date, command: CommandInfo, models: [ModelEntry] = [],
                 findings: [Finding] = [], failOn: Severity = .error) {
