@@ -90,6 +90,21 @@ final class CLITests: XCTestCase {
         XCTAssertTrue(missing.stderr.contains("Missing expected argument"), missing.stderr)
         let unknown = try run(["inspekt", "x"])
         XCTAssertEqual(unknown.status, 2)
+        // conformance needs exactly one suite.
+        let neither = try run(["conformance"])
+        XCTAssertEqual(neither.status, 2)
+        XCTAssertTrue(neither.stderr.contains("exactly one of --onnx-node-tests DIR and --tflite-op-tests DIR"), neither.stderr)
+        let both = try run(["conformance", "--onnx-node-tests", "a", "--tflite-op-tests", "b"])
+        XCTAssertEqual(both.status, 2)
+    }
+
+    func testTFLiteConformanceRunsTheCommittedSuite() throws {
+        let result = try run(["conformance", "--tflite-op-tests", "Tests/Fixtures/tflite-op-tests", "--filter", "op_relu_float32"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(result.stdout.hasSuffix("1 passed, 0 failed, 0 skipped\n"), result.stdout)
+        let missing = try run(["conformance", "--tflite-op-tests", "no/such/dir"])
+        XCTAssertEqual(missing.status, 2)
+        XCTAssertTrue(missing.stderr.hasPrefix("lockstep: error: no/such/dir: "), missing.stderr)
     }
 
     func testHelpSnapshots() throws {
