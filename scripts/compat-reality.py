@@ -12,7 +12,9 @@ Tests/LockstepKitTests/CompatRealityTests.swift).
   inputs and outputs.
 - ONNX (onnxruntime): the CPU execution provider with graph optimisations disabled (so nodes are
   the file's nodes) and `log_severity_level=0`, which logs the node placements
-  ("All nodes placed on [CPUExecutionProvider]. Number of nodes: N", or per provider).
+  ("All nodes placed on [CPUExecutionProvider]. Number of nodes: N", or per provider); and for
+  every ONNX backend node case, whether a CPU session can be created at all (a node without a CPU
+  kernel for its opset and element types fails with NOT_IMPLEMENTED).
 
     ~/.cache/lockstep/venv/bin/python scripts/compat-reality.py [--corpus DIR] [--out FILE]
 
@@ -153,10 +155,20 @@ def main():
     for pattern in ("light/*.onnx", "ppocr/*.onnx"):
         for path in sorted(glob.glob(os.path.join(corpus, pattern))):
             observations[os.path.relpath(path, corpus)] = onnx_observation(path)
+    # The ONNX backend node cases: one op each, many element types and attributes ORT's CPU EP has
+    # no kernel for, so session creation fails ("Could not find an implementation").
+    nodes = {}
+    for path in sorted(glob.glob(os.path.join(corpus, "node", "test_*", "model.onnx"))):
+        o = onnx_observation(path)
+        error = o["error"]
+        if error and len(error) > 240:  # keep the reason, which ORT puts at the end
+            error = error[:60] + " … " + error[-170:]
+        nodes[os.path.relpath(path, corpus)] = {"loads": error is None, "error": error}
     versions = {"ai-edge-litert": getattr(ai_edge_litert, "__version__", "unknown"), "onnxruntime": onnxruntime.__version__}
     os.makedirs(os.path.dirname(args.out), exist_ok=True)
     with open(args.out, "w") as f:
-        json.dump({"generator": "scripts/compat-reality.py", "versions": versions, "models": observations}, f, indent=1, sort_keys=True)
+        json.dump({"generator": "scripts/compat-reality.py", "versions": versions, "models": observations, "nodeCases": nodes}, f,
+                  indent=1, sort_keys=True)
         f.write("\n")
     for name, o in observations.items():
         if o["target"] == "tflite-xnnpack":
@@ -164,6 +176,7 @@ def main():
             print(f"{name}: {log}; {len(o['delegatedNodes'])} nodes under {o['delegateNodes']} DELEGATE node(s)" + (f"; {o['error']}" if o["error"] else ""))
         else:
             print(f"{name}: {o['nodes']} nodes; placements {o['placements']}" + (f"; {o['error']}" if o["error"] else ""))
+    print(f"node cases: {sum(o['loads'] for o in nodes.values())} of {len(nodes)} load in onnxruntime's CPU EP")
     print(f"wrote {args.out}")
 
 

@@ -25,6 +25,19 @@ channels-first):
                                                                                -> customOp at softmax
   inputs/image.npy                  one NCHW input (seeded)
 
+For the TensorRT side (no GPU here; the engines are public files in /work/shared/fixtures/tensorrt):
+
+  trt_hackathon_structure.onnx      the node list of NVIDIA/trt-samples-for-hackathon-cn's
+                                    model-trained.onnx (names and op types from its trtexec verbose log,
+                                    trt-samples-hackathon-cn/trtexec_result-02.log; fewer channels, random
+                                    weights) whose engine layer information is trtexec_model-trained-
+                                    exportLayerInfo.log.json: the ONNX -> TensorRT dropped-op analysis
+  trt_polygraphy_io.onnx            input tensorX [4,1,28,28] -> Flatten -> Gemm -> 'A-V-12-Add' [4,10],
+                                    ArgMax -> Cast -> 'A-V-14-ArgMax' (int32): the inputs and outputs of
+                                    the public Polygraphy results polygraphy_output.json, to drive the
+                                    comparison of captured TensorRT outputs (its weights are not the
+                                    engine's, so its outputs differ from the captured ones)
+
 Usage: PY=$(bash scripts/generator-venv.sh); $PY scripts/make-check-pairs.py [OUT_DIR]
 (default examples/pairs). Needs tensorflow-cpu, onnx, onnxruntime, tflite (generator venv).
 """
@@ -212,6 +225,53 @@ def replace_with_custom_op(data: bytes, builtin: int, custom_name: str) -> bytes
     return bytes(buf)
 
 
+def trt_models() -> dict[str, onnx.ModelProto]:
+    rng = np.random.default_rng(21)
+    t = lambda name, a: numpy_helper.from_array(np.ascontiguousarray(a), name)
+    f = lambda *shape: (rng.standard_normal(shape) * 0.1).astype(np.float32)
+    N = helper.make_node
+    nodes = [
+        N("Conv", ["x", "conv.weight", "conv.bias"], ["conv2d"], name="node_conv2d", kernel_shape=[5, 5], pads=[2, 2, 2, 2]),
+        N("Relu", ["conv2d"], ["relu"], name="node_relu"),
+        N("MaxPool", ["relu"], ["max_pool2d"], name="node_max_pool2d", kernel_shape=[2, 2], strides=[2, 2]),
+        N("Conv", ["max_pool2d", "conv_1.weight", "conv_1.bias"], ["conv2d_1"], name="node_conv2d_1", kernel_shape=[5, 5], pads=[2, 2, 2, 2]),
+        N("Relu", ["conv2d_1"], ["relu_1"], name="node_relu_1"),
+        N("MaxPool", ["relu_1"], ["max_pool2d_1"], name="node_max_pool2d_1", kernel_shape=[2, 2], strides=[2, 2]),
+        N("Reshape", ["max_pool2d_1", "val_5"], ["view"], name="node_view"),
+        N("Gemm", ["view", "linear.weight", "linear.bias"], ["linear"], name="node_linear", transB=1),
+        N("Relu", ["linear"], ["relu_2"], name="node_relu_2"),
+        N("Gemm", ["relu_2", "linear_1.weight", "linear_1.bias"], ["linear_1"], name="node_linear_1", transB=1),
+        N("Softmax", ["linear_1"], ["y"], name="node_softmax", axis=1),
+        N("ArgMax", ["y"], ["z"], name="node_argmax", axis=1, keepdims=0),
+    ]
+    inits = [t("conv.weight", f(4, 1, 5, 5)), t("conv.bias", f(4)), t("conv_1.weight", f(8, 4, 5, 5)), t("conv_1.bias", f(8)),
+             t("val_5", np.array([-1, 8 * 7 * 7], np.int64)), t("linear.weight", f(16, 8 * 7 * 7)), t("linear.bias", f(16)),
+             t("linear_1.weight", f(10, 16)), t("linear_1.bias", f(10))]
+    graph = helper.make_graph(nodes, "model-trained-structure",
+                              [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["batch", 1, 28, 28])],
+                              [helper.make_tensor_value_info("y", TensorProto.FLOAT, ["batch", 10]),
+                               helper.make_tensor_value_info("z", TensorProto.INT64, ["batch"])], inits)
+    structure = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)], producer_name="lockstep-pairs", producer_version="1")
+    structure.ir_version = 8
+    onnx.checker.check_model(structure, full_check=True)
+
+    nodes = [
+        N("Flatten", ["tensorX"], ["flat"], name="flatten", axis=1),
+        N("Gemm", ["flat", "w", "b"], ["A-V-12-Add"], name="fc"),
+        N("ArgMax", ["A-V-12-Add"], ["argmax"], name="argmax", axis=1, keepdims=0),
+        N("Cast", ["argmax"], ["A-V-14-ArgMax"], name="cast", to=TensorProto.INT32),
+    ]
+    graph = helper.make_graph(nodes, "polygraphy-io",
+                              [helper.make_tensor_value_info("tensorX", TensorProto.FLOAT, [4, 1, 28, 28])],
+                              [helper.make_tensor_value_info("A-V-12-Add", TensorProto.FLOAT, [4, 10]),
+                               helper.make_tensor_value_info("A-V-14-ArgMax", TensorProto.INT32, [4])],
+                              [t("w", f(784, 10)), t("b", f(10))])
+    io = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)], producer_name="lockstep-pairs", producer_version="1")
+    io.ir_version = 8
+    onnx.checker.check_model(io, full_check=True)
+    return {"trt_hackathon_structure.onnx": structure, "trt_polygraphy_io.onnx": io}
+
+
 def main() -> None:
     out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "examples", "pairs")
     os.makedirs(os.path.join(out, "inputs"), exist_ok=True)
@@ -237,6 +297,8 @@ def main() -> None:
 
     source = onnx_model(w)
     onnx.save(source, os.path.join(out, "pairnet.onnx"))
+    for name, model in trt_models().items():
+        onnx.save(model, os.path.join(out, name))
 
     # The committed input, and a self-check: ONNX Runtime on the ONNX form against LiteRT on the
     # correct conversion (the broken ones must disagree).

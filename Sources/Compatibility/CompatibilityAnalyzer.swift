@@ -31,7 +31,22 @@ public struct CompatibilityAnalyzer: Sendable {
         var nodes: [NodeVerdict] = []
         var partitions: [PartitionSummary] = []
         var graphs: [GraphSummary] = []
+        let refusal = Self.modelRefusal(model, target: target)
         for (n, (label, graph, outer)) in graphsToJudge(model).enumerated() {
+            if let refusal {
+                // The runtime does not read the file at all: every node is unsupported.
+                let verdicts = graph.nodes.enumerated().map { i, node in
+                    NodeVerdict(graph: label, index: i, name: node.name.isEmpty ? "#\(i)" : node.name, op: node.op.qualifiedName,
+                                version: node.op.version, verdict: .unsupported, device: nil, reason: refusal, rule: "model",
+                                decidedBy: target.id, source: target.modelLimits.source ?? target.defaultSource,
+                                sourceLocation: target.source(target.modelLimits.source)?.location, line: nil, partition: nil)
+                }
+                nodes += verdicts
+                graphs.append(GraphSummary(graph: label, nodes: verdicts.count, onTarget: 0, fallback: 0, unknown: 0, custom: 0,
+                                           unsupported: verdicts.count, partitions: 0, subsets: verdicts.isEmpty ? 0 : 1,
+                                           crossingsToTarget: 0, crossingsFromTarget: 0))
+                continue
+            }
             let result = judge(graph: graph, label: label, outer: outer, model: model, target: target, partitionBase: partitions.count,
                                observed: n == 0 ? observed : [:])
             nodes += result.nodes
@@ -43,6 +58,21 @@ public struct CompatibilityAnalyzer: Sendable {
         report.summary = Self.sentence(report, target: target)
         report.findings = Self.findings(report, model: model)
         return report
+    }
+
+    /// Why the runtime refuses the model file as a whole (`model:` limits), if it does.
+    static func modelRefusal(_ model: Model, target: Target) -> String? {
+        let limits = target.modelLimits
+        let why = limits.reason.map { ": \($0)" } ?? ""
+        if let max = limits.maxIRVersion, model.irVersion > Int64(max) {
+            return "\(target.name) reads IR versions up to \(max), the model has IR version \(model.irVersion)\(why)"
+        }
+        for (domain, max) in limits.maxOpset.sorted(by: { $0.key < $1.key }) {
+            if let v = model.opsetImports[domain] ?? (domain.isEmpty ? model.opsetImports["ai.onnx"] : nil), v > max {
+                return "\(target.name) reads \(domain.isEmpty ? "ai.onnx" : domain) opsets up to \(max), the model imports opset \(v)\(why)"
+            }
+        }
+        return nil
     }
 
     static func summary(of t: Target) -> TargetSummary {

@@ -23,6 +23,8 @@ public struct Target: Sendable {
     /// unpacks `DEQUANTIZE` of static float16 weights at delegate creation).
     public var constantThrough: [String]
     public var partitioning: Partitioning
+    /// Limits on the model file as a whole (a model outside them does not load at all).
+    public var modelLimits: ModelLimits
     public var notes: String?
     /// Rules by native op name (`Conv`, `com.microsoft::QLinearConv`, `CONV_2D`, `custom::X`).
     public var ops: [String: OpRule]
@@ -110,6 +112,23 @@ public struct Partitioning: Sendable, Hashable {
         self.maxPartitions = maxPartitions
         self.wholeGraphOnly = wholeGraphOnly
         self.stopAtFirstUnsupported = stopAtFirstUnsupported
+    }
+}
+
+/// Limits a runtime puts on the model file (`model:` in a target file).
+public struct ModelLimits: Sendable, Hashable {
+    /// Highest ONNX IR version / TFLite schema version the runtime reads.
+    public var maxIRVersion: Int?
+    /// Highest opset per domain ("" = ai.onnx).
+    public var maxOpset: [String: Int]
+    public var reason: String?
+    public var source: String?
+
+    public init(maxIRVersion: Int? = nil, maxOpset: [String: Int] = [:], reason: String? = nil, source: String? = nil) {
+        self.maxIRVersion = maxIRVersion
+        self.maxOpset = maxOpset
+        self.reason = reason
+        self.source = source
     }
 }
 

@@ -45,10 +45,11 @@ public enum TargetLoader {
 /// The keys the format allows, by place (also used by docs/tests).
 enum TargetKeys {
     static let top: [String] = ["schema", "id", "name", "format", "kind", "runtime", "accelerator", "sources", "default_source",
-                                "unsupported", "fallback_target", "constant_through", "partitioning", "notes", "ops"]
+                                "unsupported", "fallback_target", "constant_through", "partitioning", "model", "notes", "ops"]
     static let runtime: [String] = ["name", "versions"]
     static let source: [String] = ["id", "title", "url", "repository", "path", "version", "retrieved", "notes"]
     static let unsupported: [String] = ["action", "to", "reason", "source"]
+    static let model: [String] = ["ir_version", "opset", "reason", "source"]
     static let partitioning: [String] = ["min_nodes_per_partition", "max_partitions", "whole_graph_only", "stop_at_first_unsupported"]
     static let op: [String] = ["source", "versions", "dtypes", "dtype_inputs", "constraints", "unsupported", "supported", "reason", "notes"]
     static let constraintSubjects: [String] = ["attribute", "input", "output", "inputs", "outputs"]
@@ -232,6 +233,8 @@ private struct Reader {
         }
         var partitioning = Partitioning()
         if let n = byKey["partitioning"]?.1 { partitioning = try self.partitioning(n) }
+        var limits = ModelLimits()
+        if let n = byKey["model"]?.1 { limits = try modelLimits(n) }
         var notes: String?
         if let n = byKey["notes"]?.1 { notes = try string(n, "notes") }
 
@@ -248,7 +251,7 @@ private struct Reader {
         }
         return Target(id: id, name: name, format: format, kind: kind, runtime: RuntimeDescription(name: runtimeName, versions: runtimeVersions),
                       accelerator: accelerator, sources: sources, defaultSource: defaultSource, unsupported: unsupported,
-                      fallbackTarget: fallbackTarget, constantThrough: constantThrough, partitioning: partitioning, notes: notes,
+                      fallbackTarget: fallbackTarget, constantThrough: constantThrough, partitioning: partitioning, modelLimits: limits, notes: notes,
                       ops: ops, path: path)
     }
 
@@ -324,6 +327,31 @@ private struct Reader {
         if action == .fallback, to == nil { throw fail(node, "\(what): 'action: fallback' needs 'to' (the device, e.g. cpu)") }
         if action == .error, to != nil { throw fail(toNode, "\(what): 'to' only goes with 'action: fallback'") }
         return UnsupportedAction(action: action, to: to, reason: reason, source: source)
+    }
+
+    func modelLimits(_ node: Yams.Node) throws -> ModelLimits {
+        var limits = ModelLimits()
+        for item in try mapping(node, "model", allowed: TargetKeys.model) {
+            switch item.key {
+            case "ir_version":
+                for q in try mapping(item.value, "model.ir_version", allowed: ["max"]) {
+                    limits.maxIRVersion = try int(q.value, "model.ir_version.max")
+                }
+            case "opset":
+                for q in try mapping(item.value, "model.opset", allowed: ["max"]) {
+                    if let m = q.value.mapping {
+                        for (k, v) in m { limits.maxOpset[OpVocabulary.normalisedDomain(k.scalar?.string ?? "")] = try int(v, "model.opset.max") }
+                    } else {
+                        limits.maxOpset[""] = try int(q.value, "model.opset.max")
+                    }
+                }
+            case "reason": limits.reason = try string(item.value, "model.reason")
+            default:
+                limits.source = try nonEmptyString(item.value, "model.source")
+                try checkSource(item.value, limits.source, "model")
+            }
+        }
+        return limits
     }
 
     func partitioning(_ node: Yams.Node) throws -> Partitioning {

@@ -266,3 +266,43 @@ final class CompatibilityAnalyzerTests: XCTestCase {
         }
     }
 }
+
+extension CompatibilityAnalyzerTests {
+    func testModelLimitsRefuseTheWholeFile() throws {
+        let yaml = """
+            schema: 1
+            id: old-runtime
+            name: Old runtime
+            format: onnx
+            kind: builtin
+            runtime: {name: R, versions: '1'}
+            sources:
+              - {id: s, title: S, url: 'https://example.org', version: '1'}
+            default_source: s
+            unsupported: {action: error}
+            model:
+              ir_version: {max: 8}
+              opset: {max: {"": 15}}
+              reason: newer files are rejected at load
+            ops:
+              Relu: {}
+            """
+        let target = try TargetLoader.parse(yaml: yaml, path: "old.yaml")
+        XCTAssertEqual(target.modelLimits.maxIRVersion, 8)
+        XCTAssertEqual(target.modelLimits.maxOpset, ["": 15])
+        let a = CompatibilityAnalyzer(catalog: try TargetCatalog(targets: [target]))
+        var b = ModelBuilder()
+        b.input("x", .float32, [1])
+        b.node("Relu", ["x"], ["y"])
+        let fine = try a.analyze(b.model(), target: target)
+        XCTAssertEqual(fine.worst, .unsupported, "opset 17 > 15")
+        XCTAssertEqual(fine.nodes[0].reason, "Old runtime reads ai.onnx opsets up to 15, the model imports opset 17: newer files are rejected at load")
+        b.opset = 13
+        var model = b.model()
+        XCTAssertEqual(try a.analyze(model, target: target).worst, .supported)
+        model.irVersion = 9
+        let refused = try a.analyze(model, target: target)
+        XCTAssertEqual(refused.nodes.map(\.rule), ["model"])
+        XCTAssertEqual(refused.nodes[0].reason, "Old runtime reads IR versions up to 8, the model has IR version 9: newer files are rejected at load")
+    }
+}

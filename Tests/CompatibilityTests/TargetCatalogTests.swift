@@ -35,7 +35,7 @@ final class TargetCatalogTests: XCTestCase {
         Target(id: id, name: id, format: format, kind: .delegate, runtime: RuntimeDescription(name: "r", versions: "1"), accelerator: .gpu,
                sources: [Source(id: "s", title: "s", url: "https://example.org", repository: nil, path: nil, version: "1", retrieved: nil)],
                defaultSource: "s", unsupported: UnsupportedAction(action: .fallback, to: .cpu, reason: nil, source: nil), fallbackTarget: fallback,
-               constantThrough: [], partitioning: Partitioning(), notes: nil, ops: [:], path: "opsets/\(id).yaml")
+               constantThrough: [], partitioning: Partitioning(), modelLimits: ModelLimits(), notes: nil, ops: [:], path: "opsets/\(id).yaml")
     }
 
     func testCatalogProblems() {

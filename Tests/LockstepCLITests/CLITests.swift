@@ -107,6 +107,15 @@ final class CLITests: XCTestCase {
         XCTAssertTrue(missing.stderr.hasPrefix("lockstep: error: no/such/dir: "), missing.stderr)
     }
 
+    func testRunExitsOneWhenACustomOpKeepsOutputsFromBeingProduced() throws {
+        let result = try run(["run", "Tests/TFLiteFormatTests/Fixtures/models/custom_op.tflite", "--random-inputs", "1"])
+        XCTAssertEqual(result.status, 1, result.stderr)
+        XCTAssertTrue(result.stdout.contains("MyCustomOp_1 (custom::MyCustomOp)"), result.stdout)
+        let complete = try run(["run", "Tests/TFLiteFormatTests/Fixtures/models/float_conv.tflite", "--random-inputs", "1", "--steps", "2"])
+        XCTAssertEqual(complete.status, 0, complete.stderr)
+        XCTAssertTrue(complete.stdout.contains("output  float32 [2, 1, 10]"), complete.stdout)
+    }
+
     func testHelpSnapshots() throws {
         let root = try run(["--help"])
         XCTAssertEqual(root.status, 0)

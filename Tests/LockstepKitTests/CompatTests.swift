@@ -159,3 +159,72 @@ extension CompatTests {
         XCTAssertThrowsError(try Compat.run(modelPath: Repo.path("examples/models/tiny_cnn.onnx"), targetID: "ort-cpu", precision: "int8", dla: false, catalog: c))
     }
 }
+
+extension CompatTests {
+    /// reports/examples/matrix is what `scripts/make-example-matrix.sh` gives with the current code and opsets/.
+    func testCommittedExampleMatrixIsCurrent() throws {
+        let previous = FileManager.default.currentDirectoryPath
+        XCTAssertTrue(FileManager.default.changeCurrentDirectoryPath(Repo.root))
+        defer { _ = FileManager.default.changeCurrentDirectoryPath(previous) }
+        let models = try FileManager.default.subpathsOfDirectory(atPath: "examples/models").filter { $0.hasSuffix(".onnx") }
+            .map { "examples/models/" + $0 }.sorted()
+        XCTAssertGreaterThanOrEqual(models.count, 5)
+        let matrix = try Compat.matrix(modelPaths: models, targetIDs: [], catalog: try TargetCatalog.load(directory: "opsets"))
+        for file in try Compat.matrixFiles(matrix) {
+            let committed = try String(contentsOfFile: "reports/examples/matrix/" + file.name, encoding: .utf8)
+            XCTAssertEqual(committed, file.contents, "reports/examples/matrix/\(file.name) is stale: run scripts/make-example-matrix.sh")
+        }
+    }
+}
+
+extension CompatTests {
+    struct NodeCases: Decodable {
+        struct Case: Decodable { var loads: Bool; var error: String? }
+        var nodeCases: [String: Case]
+    }
+
+    /// Whether ONNX Runtime's CPU EP can create a session for each ONNX backend node case, against
+    /// Lockstep's ort-cpu prediction (no node unsupported or custom). Disagreements are listed in
+    /// docs/compatibility.md with their cause; the test pins the count so a change shows.
+    func testNodeCasesAgainstORTCPU() throws {
+        let env = ProcessInfo.processInfo.environment
+        guard let corpus = env["LOCKSTEP_CORPUS"], FileManager.default.fileExists(atPath: corpus + "/node") else {
+            if env["LOCKSTEP_REQUIRE_CORPUS"] == "1" { XCTFail("LOCKSTEP_REQUIRE_CORPUS=1 but the corpus is missing") }
+            throw XCTSkip("corpus not fetched: run scripts/fetch-corpus.sh and set LOCKSTEP_CORPUS")
+        }
+        let data = try Data(contentsOf: URL(fileURLWithPath: Repo.path("Tests/LockstepKitTests/Fixtures/compat-reality.json")))
+        let cases = try JSONDecoder().decode(NodeCases.self, from: data).nodeCases
+        let analyzer = CompatibilityAnalyzer(catalog: try catalog())
+        var agree = 0
+        var disagreements: [String] = []
+        for (name, observed) in cases.sorted(by: { $0.key < $1.key }) {
+            guard let model = try? ModelFile.load(path: corpus + "/" + name) else { continue }
+            let report = try analyzer.analyze(model, target: "ort-cpu")
+            let predicted = report.worst < .custom
+            if predicted == observed.loads {
+                agree += 1
+            } else {
+                let why = report.nodes.first { $0.verdict >= .custom }.map { "\($0.op): \($0.reason)" } ?? "predicted to load"
+                disagreements.append("\(name): ORT \(observed.loads ? "loads" : "fails (\(observed.error ?? ""))"); Lockstep: \(why)")
+            }
+        }
+        print("node cases: \(agree) of \(cases.count) agree with onnxruntime's CPU EP")
+        // Every disagreement has a known cause (docs/compatibility.md, "Against reality").
+        let explained: [(cause: String, matches: (String) -> Bool)] = [
+            ("ORT 1.31.1 reads IR versions up to 13; cpu.yaml does not state the limit (model: ir_version)", { $0.contains("Unsupported model IR version: 14") }),
+            ("ORT 1.31.1 reads ai.onnx opsets up to 26; cpu.yaml does not state the limit (model: opset)", { $0.contains("till opset 26") }),
+            ("ORT 1.31.1 has no Attention-25 schema: the left_window_size attribute is rejected", { $0.contains("Unrecognized attribute: left_window_size") }),
+            ("Bernoulli's function body uses RandomUniformLike-22, which has no CPU kernel", { $0.contains("test_bernoulli") }),
+            ("CastLike's body is a Cast-25 to/from float4e2m1, which has no CPU kernel", { $0.contains("test_castlike_") && $0.contains("FLOAT4E2M1") }),
+            ("RNN/GRU/LSTM with layout=1: the CPU kernels reject it at initialisation", { $0.contains("_batchwise/") }),
+            ("StringNormalizer needs the en_US locale, missing on this machine", { $0.contains("test_strnormalizer_") }),
+        ]
+        var counts = [Int](repeating: 0, count: explained.count)
+        for d in disagreements {
+            guard let i = explained.firstIndex(where: { $0.matches(d) }) else { XCTFail("unexplained: \(d)"); continue }
+            counts[i] += 1
+        }
+        for (i, e) in explained.enumerated() { print("  \(counts[i]) × \(e.cause)") }
+        XCTAssertGreaterThanOrEqual(agree, 1636)
+    }
+}

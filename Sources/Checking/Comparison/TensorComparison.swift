@@ -151,7 +151,7 @@ public enum TensorComparator {
             result.worstReference = r[pick]
             result.worstCandidate = c[pick]
         }
-        (result.top1Agreement, result.top5Agreement) = topK(r, c, shape: shape)
+        if dtype.isFloatingPoint { (result.top1Agreement, result.top5Agreement) = topK(r, c, shape: shape) }
         return result
     }
 

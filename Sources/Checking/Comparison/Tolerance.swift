@@ -43,7 +43,7 @@ public struct Tolerance: Sendable, Equatable {
     /// The largest |c − r| this rule accepts for reference value `r` under the allclose-like part
     /// of the rule (the ULP part is tested separately).
     @inline(__always)
-    func bound(_ r: Double) -> Double {
+    public func bound(_ r: Double) -> Double {
         switch rule {
         case .allclose: return atol + rtol * Swift.abs(r)
         case .ulp: return atol
@@ -64,11 +64,17 @@ public struct Tolerance: Sendable, Equatable {
     /// | quantised integers, int8/uint8/int16/uint16/int4/uint4 | quantStep | 1 step | one quantisation step |
     /// | other integers, bool | exact | | indices and counts must match |
     ///
-    /// `quantization` is the candidate's when its integers were dequantised for the comparison:
-    /// then the step is its scale (the largest scale when per-axis).
+    /// `quantization` is the candidate's when its integers were dequantised to be compared with a
+    /// real-valued reference (a float model against its int8 conversion): then the step is its
+    /// scale (the largest scale when per-axis) and the rule allows `dequantisedSteps` steps —
+    /// rounding the input costs half a step and every earlier quantised layer adds its own
+    /// rounding, so a correct int8 conversion is a few steps from the float model (the committed
+    /// int8 pair, examples/pairs/pairnet_int8.tflite, stays within 3.5 steps at every tensor),
+    /// while a wrong scale or zero point is tens of steps off.
     public static func defaultFor(_ dtype: DType, quantization: QuantizationParameters? = nil) -> Tolerance {
         if let q = quantization, let scale = q.scales.map({ Double($0) }).max(), scale > 0 {
-            return Tolerance(rule: .quantStep, step: scale, steps: 1, source: "default: one quantisation step (scale \(format(scale)))")
+            return Tolerance(rule: .quantStep, step: scale, steps: dequantisedSteps,
+                             source: "default for a dequantised candidate (\(Int(dequantisedSteps)) quantisation steps of scale \(format(scale)))")
         }
         switch dtype {
         case .float64:
@@ -95,6 +101,9 @@ public struct Tolerance: Sendable, Equatable {
             return Tolerance(rule: .exact, source: "default for \(dtype) (exact)")
         }
     }
+
+    /// Quantisation steps a dequantised candidate may be from a real-valued reference.
+    public static let dequantisedSteps = 4.0
 
     static func format(_ v: Double) -> String { "\(v)" }
 }

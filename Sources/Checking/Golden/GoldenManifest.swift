@@ -20,8 +20,9 @@ public struct GoldenManifest: Codable, Sendable, Equatable {
     public var outputs: [GoldenFile]
 
     enum CodingKeys: String, CodingKey {
-        case schema, suite, model, created, inputs, outputs
+        case schema, suite
         case name = "case"
+        case created, model, inputs, outputs
     }
 
     public init(suite: String, name: String, created: String, model: ModelReference?, inputs: [GoldenFile], outputs: [GoldenFile]) {

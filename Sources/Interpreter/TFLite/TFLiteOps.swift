@@ -32,6 +32,15 @@ public enum TFLiteOps {
             TFLiteHardSwish.registration,
             TFLiteLeakyRelu.registration,
             TFLitePRelu.registration,
+            TFLiteElu.registration,
+            TFLiteComparison.registration(.less),
+            TFLiteComparison.registration(.lessEqual),
+            TFLiteComparison.registration(.greater),
+            TFLiteComparison.registration(.greaterEqual),
+            TFLiteComparison.registration(.equal),
+            TFLiteComparison.registration(.notEqual),
+            TFLiteMinMax.registration(maximum: true),
+            TFLiteMinMax.registration(maximum: false),
             // Tensor
             TFLiteReshape.registration,
             TFLiteSqueeze.registration,
@@ -45,6 +54,17 @@ public enum TFLiteOps {
             TFLiteGather.registration,
             TFLiteDepthToSpace.registration,
             TFLiteSpaceToDepth.registration,
+            TFLitePack.registration,
+            TFLiteUnpack.registration,
+            TFLiteSplit.registration(variable: false),
+            TFLiteSplit.registration(variable: true),
+            TFLiteShape.registration,
+            TFLiteCast.registration,
+            TFLiteArgMinMax.registration(maximum: true),
+            TFLiteArgMinMax.registration(maximum: false),
+            TFLiteTile.registration,
+            TFLiteSelect.registration(v2: false),
+            TFLiteSelect.registration(v2: true),
             TFLiteReduce.registration(.mean),
             TFLiteReduce.registration(.sum),
             TFLiteReduce.registration(.reduceMax),
@@ -56,6 +76,7 @@ public enum TFLiteOps {
             // Quantization
             TFLiteDequantize.registration,
             TFLiteDensify.registration,
+            TFLiteQuantizeOp.registration,
             // Control flow and variables
             TFLiteWhile.registration,
             TFLiteIf.registration,
@@ -63,7 +84,7 @@ public enum TFLiteOps {
             TFLiteVarHandle.registration,
             TFLiteReadVariable.registration,
             TFLiteAssignVariable.registration,
-        ]
+        ] + TFLiteUnaryMath.registrations
     }
 
     /// The op versions LiteRT's reference op resolver (`BuiltinRefOpResolver`, used with
@@ -96,7 +117,10 @@ public enum TFLiteOps {
         "WHILE": 1...1, "NON_MAX_SUPPRESSION_V4": 1...1, "NON_MAX_SUPPRESSION_V5": 1...1, "SCATTER_ND": 1...1,
         "DENSIFY": 1...1, "BATCH_MATMUL": 1...3, "CONV_3D": 1...1, "CONV_3D_TRANSPOSE": 1...1, "GELU": 1...2,
         "DYNAMIC_UPDATE_SLICE": 1...5, "SIGN": 1...2, "CALL_ONCE": 1...1, "VAR_HANDLE": 1...1, "READ_VARIABLE": 1...1,
-        "ASSIGN_VARIABLE": 1...1, "BROADCAST_ARGS": 1...1,
+        "ASSIGN_VARIABLE": 1...1,
+        // Not in register_ref.cc at that commit; LiteRT 2.3.0's BUILTIN_REF resolves ELU version 1 (the committed
+        // op test op_elu_* ran there).
+        "ELU": 1...1, "BROADCAST_ARGS": 1...1,
     ]
 
     /// A registration of builtin `name` over the versions LiteRT's reference resolver has for it.

@@ -1,3 +1,5 @@
+import LockstepCore
+
 /// LOGISTIC (versions 1–3), float: `1 / (1 + exp(-clamp(x, -100, 100)))` in float32, NaN passing
 /// through, as `reference_ops::Logistic` (LiteRT `tflite/kernels/internal/reference/logistic.h`).
 enum TFLiteLogistic {
@@ -7,5 +9,5 @@ enum TFLiteLogistic {
             return 1 / (1 + T.exp(-v))
         }
     }
-    static let registration = TFLiteUnaryKernel.registration("LOGISTIC", Function())
+    static let registration = TFLiteUnaryKernel.registration("LOGISTIC", Function(), quantized: TFLiteQuantizedUnaryPaths.sigmoidLike(tanh: false))
 }

@@ -6,18 +6,20 @@ import LockstepCore
 struct TFLiteAveragePool2D: Kernel {
     static let registration = TFLiteOps.op("AVERAGE_POOL_2D") { context in
         try TFLiteSupport.arity(context, inputs: 1...1)
-        return TFLiteAveragePool2D(options: try TFLitePool2DOptions(context.attributes))
+        return TFLiteAveragePool2D(options: try TFLitePool2DOptions(context.attributes, quantization: try TFLiteQuantization(context)))
     }
 
     let options: TFLitePool2DOptions
 
     func prepare(_ inputs: [Value?], context: ExecutionContext) throws -> [TensorInfo?] {
         let x = try Inputs.one(inputs)
+        try options.requireSupported(x)
         return [TensorInfo(dtype: x.dtype, shape: try options.parameters(x).output)]
     }
 
     func evaluate(_ inputs: [Value?], context: ExecutionContext) throws -> [Value?] {
         let x = try Inputs.one(inputs)
+        if x.dtype.isInteger { return [.tensor(try options.quantized(x, max: false))] }
         let (p, output) = try options.parameters(x)
         struct Visitor: BLASFloatVisitor {
             let p: PoolingParameters, x: Tensor, output: [Int], activation: FusedActivation

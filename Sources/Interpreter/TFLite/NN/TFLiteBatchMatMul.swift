@@ -7,11 +7,13 @@ struct TFLiteBatchMatMul: Kernel {
     static let registration = TFLiteOps.op("BATCH_MATMUL") { context in
         try TFLiteSupport.arity(context, inputs: 2...2)
         let a = context.attributes
-        return TFLiteBatchMatMul(adjX: try a.int("adj_x", default: 0) != 0, adjY: try a.int("adj_y", default: 0) != 0)
+        return TFLiteBatchMatMul(adjX: try a.int("adj_x", default: 0) != 0, adjY: try a.int("adj_y", default: 0) != 0,
+                                 quantization: try TFLiteQuantization(context))
     }
 
     let adjX: Bool
     let adjY: Bool
+    let quantization: TFLiteQuantization
 
     struct Geometry {
         var m: Int, n: Int, k: Int
@@ -30,15 +32,15 @@ struct TFLiteBatchMatMul: Kernel {
 
     func prepare(_ inputs: [Value?], context: ExecutionContext) throws -> [TensorInfo?] {
         let (x, y) = try Inputs.two(inputs)
-        try TFLiteSupport.requireFloat(x, "x")
+        if x.dtype != .int8 { try TFLiteSupport.requireFloat(x, "x") }
         try TFLiteSupport.requireType(y, "y", x.dtype)
         return [TensorInfo(dtype: x.dtype, shape: try geometry(x, y).output)]
     }
 
     func evaluate(_ inputs: [Value?], context: ExecutionContext) throws -> [Value?] {
         let (x, y) = try Inputs.two(inputs)
-        try TFLiteSupport.requireFloat(x, "x")
-        try TFLiteSupport.requireType(y, "y", x.dtype)
+        _ = try prepare(inputs, context: context)
+        if x.dtype == .int8 { return [.tensor(try quantized(x, y))] }
         let g = try geometry(x, y)
         struct Visitor: BLASFloatVisitor {
             let x: Tensor, y: Tensor, g: Geometry, adjX: Bool, adjY: Bool
@@ -73,5 +75,28 @@ struct TFLiteBatchMatMul: Kernel {
             }
         }
         return [.tensor(try x.dtype.dispatchBLASFloat(Visitor(x: x, y: y, g: g, adjX: adjX, adjY: adjY)))]
+    }
+
+    /// int8 (`reference_ops::BatchMatMul` with offsets and one `sX·sY/sOut` multiplier) through
+    /// `TFLiteQuantizedFullyConnected.batchMatMul`; adjoint operands are transposed first.
+    func quantized(_ x: Tensor, _ y: Tensor) throws -> Tensor {
+        let a = adjX ? try swapLast(x) : x, b = adjY ? try swapLast(y) : y
+        let shape = try IntegerKernels.matMulShape(a.shape, b.shape)
+        let (s1, z1) = try quantization.input(0), (s2, z2) = try quantization.input(1), (so, zo) = try quantization.output()
+        let m = TFLiteQuantizationParams.Multiplier(Double(s1) * Double(s2) / Double(so))
+        return try TFLiteBuffers.build(.int8, shape.output, Int8.self) { o in
+            try TFLiteBuffers.read(a, Int8.self) { xs in
+                try TFLiteBuffers.read(b, Int8.self) { ys in
+                    TFLiteQuantizedFullyConnected.batchMatMul(shape: shape, lhs: xs, rhs: ys, lhsOffset: -z1, rhsOffset: -z2, multiplier: m,
+                                                              outputOffset: zo, activationMin: -128, activationMax: 127, output: o)
+                }
+            }
+        }
+    }
+
+    func swapLast(_ t: Tensor) throws -> Tensor {
+        var perm = Array(0..<t.rank)
+        perm.swapAt(t.rank - 2, t.rank - 1)
+        return try DataMovement.transpose(t, perm: perm)
     }
 }

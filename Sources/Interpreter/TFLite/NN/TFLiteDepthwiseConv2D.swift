@@ -8,7 +8,7 @@ import LockstepCore
 struct TFLiteDepthwiseConv2D: Kernel {
     static let registration = TFLiteOps.op("DEPTHWISE_CONV_2D") { context in
         try TFLiteSupport.arity(context, inputs: 2...3)
-        return try TFLiteDepthwiseConv2D(context.attributes)
+        return try TFLiteDepthwiseConv2D(context.attributes, quantization: try TFLiteQuantization(context))
     }
 
     let autoPad: AutoPad
@@ -16,8 +16,10 @@ struct TFLiteDepthwiseConv2D: Kernel {
     let dilations: [Int]
     let depthMultiplier: Int
     let activation: FusedActivation
+    let quantization: TFLiteQuantization
 
-    init(_ a: AttributeReader) throws {
+    init(_ a: AttributeReader, quantization: TFLiteQuantization) throws {
+        self.quantization = quantization
         autoPad = try TFLitePadding.autoPad(a)
         strides = [try a.int("stride_h", default: 1), try a.int("stride_w", default: 1)]
         dilations = [try a.int("dilation_h_factor", default: 1), try a.int("dilation_w_factor", default: 1)]
@@ -28,8 +30,7 @@ struct TFLiteDepthwiseConv2D: Kernel {
     func parameters(_ inputs: [Value?]) throws -> (ConvolutionParameters, x: Tensor, w: Tensor, b: Tensor?, output: [Int]) {
         let x = try Inputs.tensor(inputs, 0, name: "input"), w = try Inputs.tensor(inputs, 1, name: "filter")
         let b = try Inputs.optionalTensor(inputs, 2)
-        try TFLiteSupport.requireFloat(x, "input")
-        try TFLiteSupport.requireType(w, "filter", x.dtype)
+        try TFLiteQuantizedPaths.checkTypes(x, w)
         try TFLiteSupport.requireRank(x, "input", 4)
         try TFLiteSupport.requireRank(w, "filter", 4)
         let c = x.shape[3], m = w.shape[3]
@@ -38,7 +39,7 @@ struct TFLiteDepthwiseConv2D: Kernel {
         // TFLite derives the multiplier from the shapes; a stored depth_multiplier that disagrees
         // is ignored by its kernels from version 2 on, so only the shapes count here.
         if let b {
-            try TFLiteSupport.requireType(b, "bias", x.dtype)
+            if x.dtype.isFloatingPoint { try TFLiteSupport.requireType(b, "bias", x.dtype) }
             guard b.count == m else { throw KernelError("bias must have \(m) elements, found shape \(b.shape)") }
         }
         let window = try Padding.forward(input: [x.shape[1], x.shape[2]], kernel: [w.shape[1], w.shape[2]], strides: strides,
@@ -55,6 +56,10 @@ struct TFLiteDepthwiseConv2D: Kernel {
 
     func evaluate(_ inputs: [Value?], context: ExecutionContext) throws -> [Value?] {
         let (p, x, w, b, output) = try parameters(inputs)
+        if x.dtype.isInteger {
+            return [.tensor(try TFLiteQuantizedPaths.convolution(p, x: x, w: w, b: b, output: output, depthwise: true,
+                                                                 strides: strides, dilations: dilations, autoPad: autoPad, quantization: quantization))]
+        }
         struct Visitor: BLASFloatVisitor {
             let p: ConvolutionParameters, x: Tensor, w: Tensor, b: Tensor?, output: [Int], activation: FusedActivation
             func visit<T: BLASFloat>(_: T.Type) throws -> Tensor {

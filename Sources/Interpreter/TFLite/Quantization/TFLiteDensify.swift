@@ -25,7 +25,10 @@ struct TFLiteDensify: Kernel {
         [TensorInfo(dtype: try Inputs.one(inputs).dtype, shape: denseShape)]
     }
 
-    func evaluate(_ inputs: [Value?], context: ExecutionContext) throws -> [Value?] {
+    func evaluate(_ inputs: [Value?], context: ExecutionContext) throws -> [Value?] { try evaluate(inputs, context: nil) }
+
+    /// The dense tensor (no context needed).
+    func evaluate(_ inputs: [Value?], context: ExecutionContext?) throws -> [Value?] {
         let x = try Inputs.one(inputs)
         guard let width = x.dtype.byteWidth else { throw KernelError("\(x.dtype) sparse tensors are not supported") }
         let positions = try Self.positions(sparsity, denseShape: denseShape, stored: x.count)

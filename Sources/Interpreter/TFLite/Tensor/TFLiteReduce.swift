@@ -12,16 +12,14 @@ struct TFLiteReduce: Kernel {
     static func registration(_ operation: Operation) -> OpRegistration {
         TFLiteOps.op(operation.rawValue) { context in
             try TFLiteSupport.arity(context, inputs: 2...2)
-            if let q = TFLiteSupport.quantization(context, context.node.inputs[0]), !q.scales.isEmpty,
-               let dtype = TFLiteSupport.declaredType(context), dtype.isInteger {
-                throw KernelError("quantised \(dtype) \(operation.rawValue) is not implemented", unsupported: true)
-            }
-            return TFLiteReduce(operation: operation, keepDims: try context.attributes.int("keep_dims", default: 0) != 0)
+            return TFLiteReduce(operation: operation, keepDims: try context.attributes.int("keep_dims", default: 0) != 0,
+                                quantization: try TFLiteQuantization(context))
         }
     }
 
     let operation: Operation
     let keepDims: Bool
+    let quantization: TFLiteQuantization
 
     func geometry(_ inputs: [Value?]) throws -> (Tensor, Set<Int>, [Int]) {
         let (x, a) = try Inputs.two(inputs)
@@ -35,6 +33,7 @@ struct TFLiteReduce: Kernel {
         switch x.dtype {
         case .float32, .float64: break
         case .int32, .int64 where operation != .mean: break
+        case .int8, .uint8, .int16 where operation == .mean || operation == .sum: break
         default: throw KernelError("\(x.dtype) \(operation.rawValue) is not implemented", unsupported: true)
         }
         return [TensorInfo(dtype: x.dtype, shape: shape)]
@@ -47,6 +46,9 @@ struct TFLiteReduce: Kernel {
         case .float32: return [.tensor(try reduce(x, axes, shape, Float.self, lowest: -Float.greatestFiniteMagnitude, highest: Float.greatestFiniteMagnitude))]
         case .float64: return [.tensor(try reduce(x, axes, shape, Double.self, lowest: -Double.greatestFiniteMagnitude, highest: Double.greatestFiniteMagnitude))]
         case .int32: return [.tensor(try reduce(x, axes, shape, Int32.self, lowest: .min, highest: .max))]
+        case .int8: return [.tensor(try quantized(x, axes, shape, Int8.self))]
+        case .uint8: return [.tensor(try quantized(x, axes, shape, UInt8.self))]
+        case .int16: return [.tensor(try quantized(x, axes, shape, Int16.self))]
         default: return [.tensor(try reduce(x, axes, shape, Int64.self, lowest: .min, highest: .max))]
         }
     }
@@ -78,6 +80,18 @@ struct TFLiteReduce: Kernel {
             for i in 0..<count { f[i] = f[i] / Float(n) }
         } else if let d = y as? UnsafeMutablePointer<Double> {
             for i in 0..<count { d[i] = d[i] / Double(n) }
+        }
+    }
+
+    /// Quantised MEAN / SUM (`reference_ops::QuantizedMeanOrSum`) through `TFLiteQuantizedReduce`.
+    func quantized<T: FixedWidthInteger & BitwiseCopyable>(_ x: Tensor, _ axes: Set<Int>, _ shape: [Int], _: T.Type) throws -> Tensor {
+        let (si, zi) = try quantization.input(0), (so, zo) = try quantization.output()
+        let m = TFLiteQuantizationParams.Multiplier(Double(si) / Double(so))
+        return try TFLiteBuffers.build(x.dtype, shape, T.self) { o in
+            try TFLiteBuffers.read(x, T.self) {
+                TFLiteQuantizedReduce.meanOrSum($0, shape: x.shape, axes: axes.sorted(), inputZeroPoint: zi, outputZeroPoint: zo, multiplier: m,
+                                                sum: operation == .sum, output: o)
+            }
         }
     }
 }
