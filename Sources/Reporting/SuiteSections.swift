@@ -129,8 +129,11 @@ public struct CaseCheck: Codable, Sendable, Equatable, Hashable {
 
 /// The nodes of one form's graph in execution order, each coloured by what happens to it.
 public struct OpStrip: Codable, Sendable, Equatable {
-    /// Form id (`onnx`, `tflite`, `tensorrt`) and the target judged (nil for a structure-only strip).
+    /// Form id (`onnx`, `tflite`, `tensorrt`) and the target judged (nil for a structure strip).
     public var form: String
+    /// For a structure strip: the source form whose nodes are shown as `form` accounts for them
+    /// (`matched`, `fused`, `eliminated`, `folded`, `dropped`, `custom`, `divergent`).
+    public var source: String?
     public var target: String?
     /// Graph path of the nodes (`main`).
     public var graph: String
@@ -138,8 +141,9 @@ public struct OpStrip: Codable, Sendable, Equatable {
     /// Target partitions the supported nodes form.
     public var partitions: Int
 
-    public init(form: String, target: String?, graph: String, nodes: [OpStripNode], partitions: Int) {
+    public init(form: String, source: String? = nil, target: String?, graph: String, nodes: [OpStripNode], partitions: Int) {
         self.form = form
+        self.source = source
         self.target = target
         self.graph = graph
         self.nodes = nodes

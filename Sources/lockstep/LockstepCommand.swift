@@ -13,7 +13,7 @@ struct LockstepCommand: ParsableCommand {
             """,
         version: LockstepVersion.string,
         subcommands: [InspectCommand.self, RunCommand.self, BenchCommand.self, ConformanceCommand.self, CompatCommand.self, MatrixCommand.self, CheckCommand.self,
-                      GoldenCommand.self, AccuracyCommand.self]
+                      GoldenCommand.self, AccuracyCommand.self, GateCommand.self, MergeCommand.self]
     )
 
     /// Runs the command, mapping every error to one stderr line and exit code 2.

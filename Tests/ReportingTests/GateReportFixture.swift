@@ -92,9 +92,9 @@ enum GateReportFixture {
                 OpStripNode(index: 3, name: "fc", op: "FULLY_CONNECTED", verdict: "supported", partition: 1),
                 OpStripNode(index: 4, name: "softmax", op: "SOFTMAX", verdict: "supported", partition: 1),
             ], partitions: 2),
-            OpStrip(form: "onnx", target: nil, graph: "main", nodes: [
+            OpStrip(form: "tflite", source: "onnx", target: nil, graph: "main", nodes: [
                 OpStripNode(index: 0, name: "conv1", op: "Conv", verdict: "matched"),
-                OpStripNode(index: 1, name: "pad", op: "Pad", verdict: "matched"),
+                OpStripNode(index: 1, name: "pad", op: "Pad", verdict: "fused"),
                 OpStripNode(index: 2, name: node, op: "Conv", verdict: "divergent", note: "max abs 0.25"),
                 OpStripNode(index: 3, name: "relu2", op: "Relu", verdict: "dropped"),
                 OpStripNode(index: 4, name: "fc", op: "Gemm", verdict: "divergent"),

@@ -6,7 +6,7 @@ enum HTMLCharts {
     /// CSS class of a node verdict (op strips, matrix cells).
     static func verdictClass(_ v: String) -> String {
         switch v {
-        case "supported", "matched", "passed": return "v-ok"
+        case "supported", "matched", "fused", "eliminated", "folded", "passed": return "v-ok"
         case "fallback", "unknown": return "v-fb"
         case "custom", "unsupported": return "v-no"
         case "dropped": return "v-drop"

@@ -208,7 +208,11 @@ public enum HTMLRenderer {
                 var counts: [String: Int] = [:]
                 for n in strip.nodes { counts[n.verdict, default: 0] += 1 }
                 let summary = counts.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
-                h += "<h4><code>\(e(strip.form))</code>\(strip.target.map { " on <code>\(e($0))</code>" } ?? " (structure)") — \(strip.nodes.count) nodes: \(e(summary))"
+                if let source = strip.source {
+                    h += "<h4><code>\(e(source))</code> nodes in the <code>\(e(strip.form))</code> form — \(strip.nodes.count) nodes: \(e(summary))"
+                } else {
+                    h += "<h4><code>\(e(strip.form))</code>\(strip.target.map { " on <code>\(e($0))</code>" } ?? "") — \(strip.nodes.count) nodes: \(e(summary))"
+                }
                 h += strip.partitions > 0 ? ", \(strip.partitions) partition\(strip.partitions == 1 ? "" : "s")</h4>\n" : "</h4>\n"
                 h += HTMLCharts.opStrip(strip) + "\n"
             }
