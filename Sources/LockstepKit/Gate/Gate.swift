@@ -96,7 +96,12 @@ public enum Gate {
             let start = clock()
             var result = GateCase.run(model, index: position, suite: suite, catalog: catalog, options: options,
                                       progress: { progress?(.check(model: model.name, name: $0)) })
-            let blocking = result.findings.filter { suite.policy.blocks($0) }.count
+            // Blocking as the gate will judge it: with a baseline, only new or worse findings.
+            let sorted = Report.sortFindings(result.findings)
+            let statuses = baseline.map { Baseline.compare(sorted, baseline: $0, baselinePath: "", models: [model.name], margin: suite.baselineMargin).entries }
+            let blocking = sorted.indices.filter { i in
+                suite.policy.blocks(sorted[i]) && (statuses.map { $0[i].status == .new || $0[i].status == .worse } ?? true)
+            }.count
             result.suiteCase.status = result.error != nil ? "error" : (blocking > 0 ? "failed" : "passed")
             cases.append(result.suiteCase)
             models.append(result.entry)
@@ -116,16 +121,6 @@ public enum Gate {
             report.baseline = Baseline.compare(report.findings, baseline: baseline, baselinePath: path, models: covered, margin: suite.baselineMargin)
         }
         report.gate.passed = Baseline.passes(report.findings, policy: suite.policy, baseline: report.baseline)
-        // Case verdicts follow the baseline too: a case fails only on what fails the gate.
-        if report.baseline != nil {
-            let view = ReportView(report)
-            for i in report.suite!.cases.indices where report.suite!.cases[i].status == "failed" {
-                let name = report.suite!.cases[i].model
-                if !report.findings.indices.contains(where: { report.findings[$0].model == name && view.blocking[$0] }) {
-                    report.suite!.cases[i].status = "passed"
-                }
-            }
-        }
         var updated: String?
         if options.updateBaseline, let path = baselinePath, errors.isEmpty {
             var stored = report

@@ -116,7 +116,7 @@ public enum HTMLRenderer {
             if hasEngine {
                 if let engine = c.sections.engines?.first {
                     let precisions = engine.layersByPrecision.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
-                    h += "<td class=\"cell\">\(engine.layers.count) layers: \(e(precisions))\(engine.totalMs.map { " · \(e(ReportView.number($0))) ms" } ?? "")</td>"
+                    h += "<td class=\"cell\" title=\"\(e(precisions))\">\(engine.layers.count) layers\(engine.totalMs.map { " · \(e(ReportView.number($0))) ms" } ?? "")</td>"
                 } else {
                     h += "<td class=\"cell v-na\">—</td>"
                 }
@@ -142,8 +142,11 @@ public enum HTMLRenderer {
         let blocking = view.blockingIndices
         let rest = r.findings.indices.filter { !view.blocking[$0] }
         let shown = blocking + Array(rest.prefix(findingsLimit))
-        h += "<div class=\"filters\" role=\"group\" aria-label=\"filter findings\"><button type=\"button\" data-filter=\"all\" aria-pressed=\"true\">all (\(r.findings.count))</button>"
-        h += "<button type=\"button\" data-filter=\"blocking\" aria-pressed=\"false\">blocking (\(blocking.count))</button>"
+        // With blocking findings, the page opens on them (the script applies the pressed filter; without
+        // script every row shows).
+        let start = blocking.isEmpty ? "all" : "blocking"
+        h += "<div class=\"filters\" role=\"group\" aria-label=\"filter findings\"><button type=\"button\" data-filter=\"all\" aria-pressed=\"\(start == "all")\">all (\(r.findings.count))</button>"
+        h += "<button type=\"button\" data-filter=\"blocking\" aria-pressed=\"\(start == "blocking")\">blocking (\(blocking.count))</button>"
         if let b = r.baseline {
             for s in [BaselineStatus.new, .worse, .unchanged] {
                 h += "<button type=\"button\" data-filter=\"\(s.rawValue)\" aria-pressed=\"false\">\(s.rawValue) (\(b.counts[s.rawValue] ?? 0))</button>"

@@ -14,11 +14,12 @@ enum HTMLStyle {
         .banner.pass{background:#1a7f37}.banner.fail{background:#cf222e}
         .banner p{margin:.2em 0}.counts{list-style:none;padding:0;margin:.5em 0 0;display:flex;flex-wrap:wrap;gap:6px}
         .counts li{background:rgba(255,255,255,.18);border-radius:12px;padding:2px 10px}
-        nav.toc{margin-top:12px;font-size:.95em}nav.toc a{margin-right:10px;white-space:nowrap}
+        nav.toc{margin-top:12px;font-size:.95em}nav.toc a{margin-right:10px}
+        h1,h2,h3,h4,p,li,nav a,summary,caption,.counts li{overflow-wrap:anywhere}
         .scroll{overflow-x:auto;max-width:100%}
         table{border-collapse:collapse;margin:.4em 0 1em;font-size:.92em}
         th,td{border:1px solid var(--line);padding:3px 6px;text-align:left;vertical-align:top}
-        th{background:var(--bg2)}td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+        th{background:var(--bg2)}th code{overflow-wrap:normal;white-space:nowrap}td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
         td.msg{min-width:16em;max-width:40em;overflow-wrap:anywhere}
         .badge{display:inline-block;border-radius:10px;padding:0 8px;font-size:.8em;font-weight:600;vertical-align:middle;border:1px solid transparent}
         .b-passed,.b-unchanged,.b-fixed{background:#dafbe1;color:#116329}.b-failed,.b-new,.b-worse,.b-error{background:#ffebe9;color:#a40e26}
@@ -62,6 +63,8 @@ enum HTMLStyle {
             for(var j=0;j<buttons.length;j++){buttons[j].setAttribute('aria-pressed',buttons[j].getAttribute('data-filter')===filter?'true':'false');}
           }
           for(var k=0;k<buttons.length;k++){buttons[k].addEventListener('click',function(ev){apply(ev.currentTarget.getAttribute('data-filter'));});}
+          var pressed=document.querySelector('[data-filter][aria-pressed=true]');
+          if(pressed){apply(pressed.getAttribute('data-filter'));}
           window.addEventListener('beforeprint',function(){var d=document.querySelectorAll('details');for(var i=0;i<d.length;i++){d[i].open=true;}});
         })();
         """

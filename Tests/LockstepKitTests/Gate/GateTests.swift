@@ -217,6 +217,15 @@ final class GateTests: XCTestCase {
         XCTAssertTrue(pairnet.opStrips?.contains { $0.source == "onnx" && $0.form == "tensorrt" } == true)
         XCTAssertTrue(r.suite?.cases[1].opStrips?.contains { $0.nodes.contains { $0.verdict == "divergent" } } == true)
         XCTAssertNotNil(r.suite?.cases[2].accuracy)
+
+        // The committed example report (scripts/make-example-report.sh) is current: as a baseline
+        // for this run, every finding is unchanged and none is fixed.
+        let committed = try ReportJSON.read(path: Repo.path("reports/examples/gate/report.json"))
+        let against = Baseline.compare(r.findings, baseline: committed, baselinePath: "committed", margin: 0.01)
+        XCTAssertEqual(against.counts, ["new": 0, "unchanged": r.findings.count, "worse": 0, "fixed": 0],
+                       "re-run scripts/make-example-report.sh")
+        XCTAssertEqual(committed.suite?.cases.map(\.status), r.suite?.cases.map(\.status))
+        XCTAssertEqual(committed.suite?.cases.map(\.checks), r.suite?.cases.map(\.checks))
     }
 
     func testPerClassThresholdsJudgeTheRowAgain() throws {
