@@ -11,6 +11,9 @@ docs/accuracy.md, "The demonstration"):
                                 (16) + Relu, MaxPool 2x2, Flatten, Gemm 256->32 + Relu, Gemm 32->10 (logits)
   digits_cnn_int8.onnx          int8 QDQ (onnxruntime.quantization.quantize_static, per-channel weights,
                                 MinMax) calibrated on 100 random training images: the good conversion
+  digits_cnn.tflite             the Keras model through TensorFlow's TFLite converter (input NHWC [1, 8, 8, 1])
+  digits_cnn_int8.tflite        full-integer int8 (float input/output), representative data = the good
+                                calibration images
   digits_cnn_int8_skewed.onnx   the same, calibrated on the 180 training images the float model is least
                                 sure of (smallest top logit): the logits' calibrated range tops out near
                                 14, confident logits saturate there and tie, argmax breaks ties towards
@@ -71,7 +74,7 @@ def train(x_train: np.ndarray, y_train: np.ndarray):
     model.compile(optimizer=tf.keras.optimizers.Adam(1e-2),
                   loss=tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True))
     model.fit(x_train.transpose(0, 2, 3, 1), y_train, epochs=30, batch_size=32, verbose=0)
-    return model.get_weights()
+    return model
 
 
 def to_onnx(weights) -> onnx.ModelProto:
@@ -119,6 +122,45 @@ def quantize(float_path: str, out_path: str, calibration: np.ndarray) -> None:
     onnx.save(model, out_path)
 
 
+def to_tflite(model, calibration: np.ndarray) -> None:
+    """The same Keras model through TensorFlow's TFLite converter (NHWC input [1, 8, 8, 1], batch 1): float32,
+    and full-integer int8 with float input/output, calibrated on the good calibration images."""
+    import tensorflow as tf
+
+    # A fixed batch of 1 (as on a device): the same layers on an Input of batch size 1, so Flatten
+    # becomes one RESHAPE with a constant shape.
+    fixed = tf.keras.Sequential([tf.keras.layers.Input((8, 8, 1), batch_size=1)] + list(model.layers))
+    fixed.set_weights(model.get_weights())
+
+    def converter_():
+        return tf.lite.TFLiteConverter.from_keras_model(fixed)
+
+    converter = converter_()
+    with open(os.path.join(OUT, "digits_cnn.tflite"), "wb") as f:
+        f.write(converter.convert())
+    converter = converter_()
+    converter.optimizations = [tf.lite.Optimize.DEFAULT]
+    nhwc = calibration.transpose(0, 2, 3, 1)
+    converter.representative_dataset = lambda: ([nhwc[i:i + 1]] for i in range(len(nhwc)))
+    converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
+    with open(os.path.join(OUT, "digits_cnn_int8.tflite"), "wb") as f:
+        f.write(converter.convert())
+
+
+def tflite_logits(path: str, x: np.ndarray) -> np.ndarray:
+    from ai_edge_litert.interpreter import Interpreter
+
+    interpreter = Interpreter(model_path=path)
+    interpreter.allocate_tensors()
+    inp, out = interpreter.get_input_details()[0], interpreter.get_output_details()[0]
+    rows = []
+    for i in range(len(x)):
+        interpreter.set_tensor(inp["index"], x[i:i + 1].transpose(0, 2, 3, 1))
+        interpreter.invoke()
+        rows.append(interpreter.get_tensor(out["index"])[0].copy())
+    return np.array(rows)
+
+
 def logits(path: str, x: np.ndarray) -> np.ndarray:
     options = ort.SessionOptions()
     options.intra_op_num_threads = 1
@@ -140,17 +182,24 @@ def main() -> None:
         f.write("\n".join(CLASS_NAMES) + "\n")
 
     float_path = os.path.join(OUT, "digits_cnn.onnx")
-    onnx.save(to_onnx(train(x_train, y_train)), float_path)
+    keras_model = train(x_train, y_train)
+    onnx.save(to_onnx(keras_model.get_weights()), float_path)
     train_logits = logits(float_path, x_train)
     least_sure = np.argsort(train_logits.max(1), kind="stable")[:SKEWED_CALIBRATION]
     good = np.random.default_rng(0).choice(len(x_train), GOOD_CALIBRATION, replace=False)
     quantize(float_path, os.path.join(OUT, "digits_cnn_int8.onnx"), x_train[good])
     quantize(float_path, os.path.join(OUT, "digits_cnn_int8_skewed.onnx"), x_train[least_sure])
 
+    to_tflite(keras_model, x_train[good])
+
     ref = logits(float_path, x_test).argmax(1)
     print(f"float       accuracy {(ref == y_test).mean():.4f}")
     for name in ["digits_cnn_int8.onnx", "digits_cnn_int8_skewed.onnx"]:
         pred = logits(os.path.join(OUT, name), x_test).argmax(1)
+        delta = (per_class(pred, y_test) - per_class(ref, y_test)) * 100
+        print(f"{name:28s} accuracy {(pred == y_test).mean():.4f}  per-class delta (pt) {np.round(delta, 1).tolist()}")
+    for name in ["digits_cnn.tflite", "digits_cnn_int8.tflite"]:
+        pred = tflite_logits(os.path.join(OUT, name), x_test).argmax(1)
         delta = (per_class(pred, y_test) - per_class(ref, y_test)) * 100
         print(f"{name:28s} accuracy {(pred == y_test).mean():.4f}  per-class delta (pt) {np.round(delta, 1).tolist()}")
     sys.stdout.flush()

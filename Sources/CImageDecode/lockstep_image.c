@@ -14,47 +14,109 @@ static void set_error(char *error, size_t size, const char *message) {
     }
 }
 
+struct png_source {
+    const unsigned char *data;
+    size_t size;
+    size_t offset;
+    char message[160];
+};
+
+static void png_read_memory(png_structp png, png_bytep out, png_size_t count) {
+    struct png_source *source = (struct png_source *)png_get_io_ptr(png);
+    if (count > source->size - source->offset) {
+        png_error(png, "truncated");
+    }
+    memcpy(out, source->data + source->offset, count);
+    source->offset += count;
+}
+
+static void png_fail(png_structp png, png_const_charp message) {
+    struct png_source *source = (struct png_source *)png_get_error_ptr(png);
+    snprintf(source->message, sizeof source->message, "%s", message);
+    png_longjmp(png, 1);
+}
+
+static void png_quiet(png_structp png, png_const_charp message) {
+    (void)png;
+    (void)message;
+}
+
+/* Classic libpng API with explicit transforms: palettes and low-bit gray expanded, tRNS turned
+ * into alpha and then dropped with the other alpha, 16-bit samples scaled to 8 with rounding
+ * (png_set_scale_16: (v * 255 + 32895) >> 16), gray widened to RGB when asked. Stored values are
+ * kept as they are (no gamma conversion), as ML image loaders do. */
 static int decode_png(const unsigned char *data, size_t size, int channels, long long max_pixels,
                       lockstep_image *out, char *error, size_t error_size) {
-    png_image image;
-    memset(&image, 0, sizeof image);
-    image.version = PNG_IMAGE_VERSION;
-    if (!png_image_begin_read_from_memory(&image, data, size)) {
-        char message[160];
-        snprintf(message, sizeof message, "not a valid PNG (%s)", image.message);
-        set_error(error, error_size, message);
-        return -1;
-    }
-    if ((long long)image.width * (long long)image.height > max_pixels || image.width == 0 || image.height == 0) {
-        char message[160];
-        snprintf(message, sizeof message, "PNG of %u x %u pixels is over the limit of %lld pixels", image.width, image.height,
-                 max_pixels);
-        png_image_free(&image);
-        set_error(error, error_size, message);
-        return -1;
-    }
-    image.format = channels == 1 ? PNG_FORMAT_GRAY : PNG_FORMAT_RGB;
-    size_t bytes = PNG_IMAGE_SIZE(image);
-    unsigned char *pixels = malloc(bytes);
-    if (!pixels) {
-        png_image_free(&image);
+    struct png_source source = {data, size, 0, {0}};
+    png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &source, png_fail, png_quiet);
+    if (!png) {
         set_error(error, error_size, "out of memory");
         return -1;
     }
-    /* background NULL: alpha is composited on black; row stride 0 = tightly packed. */
-    if (!png_image_finish_read(&image, NULL, pixels, 0, NULL)) {
-        char message[160];
-        snprintf(message, sizeof message, "not a valid PNG (%s)", image.message);
+    png_infop info = png_create_info_struct(png);
+    unsigned char *volatile pixels = NULL;
+    png_bytep *volatile rows = NULL;
+    if (!info || setjmp(png_jmpbuf(png))) {
+        char message[200];
+        snprintf(message, sizeof message, "not a valid PNG (%s)", source.message[0] ? source.message : "out of memory");
+        png_destroy_read_struct(&png, info ? &info : NULL, NULL);
         free(pixels);
-        png_image_free(&image);
+        free(rows);
         set_error(error, error_size, message);
         return -1;
     }
-    out->width = (int)image.width;
-    out->height = (int)image.height;
+    png_set_read_fn(png, &source, png_read_memory);
+    png_set_user_limits(png, 1u << 24, 1u << 24);
+    png_read_info(png, info);
+    png_uint_32 width = png_get_image_width(png, info), height = png_get_image_height(png, info);
+    if ((long long)width * (long long)height > max_pixels || width == 0 || height == 0) {
+        char message[160];
+        snprintf(message, sizeof message, "PNG of %u x %u pixels is over the limit of %lld pixels", width, height, max_pixels);
+        png_destroy_read_struct(&png, &info, NULL);
+        set_error(error, error_size, message);
+        return -1;
+    }
+    int color = png_get_color_type(png, info);
+    png_set_expand(png);
+    png_set_scale_16(png);
+    png_set_strip_alpha(png);
+    int source_gray = !(color & PNG_COLOR_MASK_COLOR) && color != PNG_COLOR_TYPE_PALETTE;
+    if (channels == 3 && source_gray) {
+        png_set_gray_to_rgb(png);
+    }
+    png_set_interlace_handling(png);
+    png_read_update_info(png, info);
+    int decoded = png_get_channels(png, info);
+    size_t row = png_get_rowbytes(png, info);
+    if (png_get_bit_depth(png, info) != 8 || row != (size_t)width * (size_t)decoded || (decoded != 1 && decoded != 3)) {
+        png_destroy_read_struct(&png, &info, NULL);
+        set_error(error, error_size, "unsupported PNG layout after conversion");
+        return -1;
+    }
+    pixels = malloc(row * height);
+    rows = malloc(sizeof(png_bytep) * height);
+    if (!pixels || !rows) {
+        png_error(png, "out of memory");
+    }
+    for (png_uint_32 y = 0; y < height; y++) {
+        rows[y] = pixels + row * y;
+    }
+    png_read_image(png, rows);
+    png_read_end(png, NULL);
+    png_destroy_read_struct(&png, &info, NULL);
+    free(rows);
+    if (channels == 1 && decoded == 3) {
+        /* ITU-R BT.601 luma in fixed point, as Pillow's convert("L"). */
+        unsigned char *rgb = pixels;
+        for (size_t i = 0; i < (size_t)width * height; i++) {
+            unsigned r = rgb[3 * i], g = rgb[3 * i + 1], b = rgb[3 * i + 2];
+            rgb[i] = (unsigned char)((r * 19595u + g * 38470u + b * 7471u + 0x8000u) >> 16);
+        }
+    }
+    out->width = (int)width;
+    out->height = (int)height;
     out->channels = channels;
     out->pixels = pixels;
-    png_image_free(&image);
     return 0;
 }
 

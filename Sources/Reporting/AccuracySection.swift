@@ -77,6 +77,8 @@ public struct AccuracyFormResult: Codable, Sendable, Equatable {
     public var role: String
     /// `reference interpreter` or `captured outputs`.
     public var execution: String
+    /// How samples were adapted to the form's inputs (`input 'x': samples transposed CHW→HWC`).
+    public var adaptations: [String]?
     public var samples: Int
     public var accuracy: Double
     public var topK: Int

@@ -17,8 +17,9 @@ typedef struct {
 } lockstep_image;
 
 /* Decodes `size` bytes of PNG or JPEG (chosen by signature) to gray (`channels` 1) or RGB (3).
- * Alpha is dropped (PNG transparency is composited on black by libpng), palettes expanded,
- * 16-bit samples reduced to 8. Images with more than `max_pixels` pixels are refused before any
+ * Alpha is dropped, palettes expanded, 16-bit samples scaled to 8 with rounding, stored values
+ * kept (no gamma conversion); color PNGs become gray by BT.601 luma (as Pillow's convert("L")),
+ * color JPEGs by libjpeg's Y. Images with more than `max_pixels` pixels are refused before any
  * pixel memory is allocated. Returns 0, or -1 with a message in `error` (NUL-terminated). */
 int lockstep_image_decode(const unsigned char *data, size_t size, int channels, long long max_pixels,
                           lockstep_image *out, char *error, size_t error_size);

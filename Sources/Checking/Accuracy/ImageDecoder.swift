@@ -19,7 +19,8 @@ public enum ImageDecoder {
                                   &image, &message, message.count)
         }
         guard status == 0, let pixels = image.pixels else {
-            throw CheckingError.invalidInput(path: path, reason: String(cString: message))
+            let text = message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }
+            throw CheckingError.invalidInput(path: path, reason: String(decoding: text, as: UTF8.self))
         }
         defer { lockstep_image_free(&image) }
         let width = Int(image.width), height = Int(image.height)

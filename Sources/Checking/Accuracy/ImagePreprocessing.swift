@@ -49,6 +49,20 @@ public struct ImagePreprocessing: Sendable, Codable, Equatable {
         case resize, resizeShorter = "resize_shorter", centerCrop = "center_crop", channels, layout, dtype, scale, mean, std
     }
 
+    /// Missing keys take their defaults (rgb, nchw, float32, scale 1/255, mean 0, std 1).
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        resize = try c.decodeIfPresent([Int].self, forKey: .resize)
+        resizeShorter = try c.decodeIfPresent(Int.self, forKey: .resizeShorter)
+        centerCrop = try c.decodeIfPresent([Int].self, forKey: .centerCrop)
+        channels = try c.decodeIfPresent(Channels.self, forKey: .channels) ?? .rgb
+        layout = try c.decodeIfPresent(Layout.self, forKey: .layout) ?? .nchw
+        dtype = try c.decodeIfPresent(ElementType.self, forKey: .dtype) ?? .float32
+        scale = try c.decodeIfPresent(Double.self, forKey: .scale)
+        mean = try c.decodeIfPresent([Double].self, forKey: .mean)
+        std = try c.decodeIfPresent([Double].self, forKey: .std)
+    }
+
     /// Reads and validates a `preprocess.yaml`.
     public static func load(path: String) throws -> ImagePreprocessing {
         guard let data = FileManager.default.contents(atPath: path) else {

@@ -180,7 +180,7 @@ public enum AccuracyAudit {
     }
 
     static func formResult(id: String, role: String, form: FormPredictions, metrics m: FormMetrics) -> AccuracyFormResult {
-        AccuracyFormResult(id: id, path: form.form.path, role: role, execution: form.form.kind == .model ? "reference interpreter" : "captured outputs",
+        var result = AccuracyFormResult(id: id, path: form.form.path, role: role, execution: form.form.kind == .model ? "reference interpreter" : "captured outputs",
                            samples: m.samples, accuracy: m.accuracy, topK: m.topK, topKAccuracy: m.topKAccuracy, invalidOutputs: m.invalidOutputs,
                            macroPrecision: m.macroPrecision, macroRecall: m.macroRecall, macroF1: m.macroF1,
                            classes: m.classes.map {
@@ -188,6 +188,8 @@ public enum AccuracyAudit {
                                                     accuracy: $0.accuracy, precision: $0.precision, f1: $0.f1, topKCorrect: $0.topKCorrect)
                            },
                            confusion: m.confusion)
+        result.adaptations = form.adaptations.isEmpty ? nil : form.adaptations
+        return result
     }
 
     /// The report as JSON text (`--json`).

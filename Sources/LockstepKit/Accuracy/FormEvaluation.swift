@@ -48,6 +48,8 @@ public struct FormPredictions: Sendable {
     public var predictions: Predictions
     /// Whether the form gave a score per class (false: captured class indices, top-1 only).
     public var scored: Bool
+    /// How the samples were adapted to the form's inputs (`input 'x': samples transposed CHW→HWC`).
+    public var adaptations: [String] = []
     /// Wall time of the evaluation (not part of any report: it is not deterministic).
     public var seconds: Double
 }
@@ -67,8 +69,8 @@ public enum FormEvaluation {
             result = FormPredictions(form: form, format: nil, predictions: predictions, scored: scored, seconds: 0)
             progress?(set.count, set.count)
         case .model:
-            let (format, predictions) = try run(form.path, on: set, options: options, progress: progress)
-            result = FormPredictions(form: form, format: format, predictions: predictions, scored: true, seconds: 0)
+            let (format, predictions, adaptations) = try run(form.path, on: set, options: options, progress: progress)
+            result = FormPredictions(form: form, format: format, predictions: predictions, scored: true, adaptations: adaptations, seconds: 0)
         }
         result.seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         return result
@@ -131,10 +133,20 @@ public enum FormEvaluation {
         /// The model declares a batch dimension in front of the sample shape.
         var batched: Bool
         var convertFloat64: Bool
+        /// Per-sample axes order when the model takes the other image layout (CHW ↔ HWC).
+        var permutation: [Int]? = nil
+
+        /// What was done to the samples, for the report.
+        var adaptation: String? {
+            var steps: [String] = []
+            if convertFloat64 { steps.append("float64 samples rounded to float32") }
+            if let p = permutation { steps.append(p == [1, 2, 0] ? "samples transposed CHW→HWC" : "samples transposed HWC→CHW") }
+            return steps.isEmpty ? nil : "input '\(modelInput.name)': " + steps.joined(separator: ", ")
+        }
     }
 
     static func run(_ path: String, on set: EvaluationSet, options: EvaluationOptions,
-                    progress: Progress?) throws -> (ModelFormat, Predictions) {
+                    progress: Progress?) throws -> (ModelFormat, Predictions, [String]) {
         let format = try ModelFile.sniff(path: path)
         let model: Model
         switch try ModelFile.open(path: path) {
@@ -196,7 +208,7 @@ public enum FormEvaluation {
             DispatchQueue.concurrentPerform(iterations: workers) { w in work(all[w]) }
         }
         if let error = state.error { throw error }
-        return (format, try state.predictions(path: path))
+        return (format, try state.predictions(path: path), feeds.compactMap(\.adaptation))
     }
 
     /// Matches the set's inputs to the model's runtime inputs (by name, or the single unnamed input).
@@ -241,12 +253,20 @@ public enum FormEvaluation {
             throw LockstepError.unsupportedFormat(path: set.path, reason: "samples of shape \(sample) do not fit \(path)'s input '\(input.name)' \(shape)")
         }
         let dims = Array(shape.dimensions.dropFirst(batched ? 1 : 0))
-        for (d, dim) in dims.enumerated() {
-            if case .fixed(let n) = dim, n != sample[d] {
-                throw LockstepError.unsupportedFormat(path: set.path, reason: "samples of shape \(sample) do not fit \(path)'s input '\(input.name)' \(shape)")
+        func fits(_ s: [Int]) -> Bool {
+            zip(dims, s).allSatisfy { dim, n in
+                if case .fixed(let m) = dim { return m == n }
+                return true
             }
         }
-        return Feed(modelInput: input, setIndex: setIndex, batched: batched, convertFloat64: convert)
+        if fits(sample) { return Feed(modelInput: input, setIndex: setIndex, batched: batched, convertFloat64: convert) }
+        // An image set in the other layout: CHW samples for an NHWC model (TFLite), or HWC for NCHW.
+        if sample.count == 3 {
+            for perm in [[1, 2, 0], [2, 0, 1]] where fits(perm.map { sample[$0] }) {
+                return Feed(modelInput: input, setIndex: setIndex, batched: batched, convertFloat64: convert, permutation: perm)
+            }
+        }
+        throw LockstepError.unsupportedFormat(path: set.path, reason: "samples of shape \(sample) do not fit \(path)'s input '\(input.name)' \(shape)")
     }
 
     /// Runs one batch; returns `range.count` rows of scores.
@@ -257,6 +277,7 @@ public enum FormEvaluation {
         for feed in feeds {
             var t = tensors[feed.setIndex]
             if feed.convertFloat64 { t = try Tensor(float32: try t.floatValues(), shape: t.shape) }
+            if let perm = feed.permutation { t = try transposed(t, samplePermutation: perm) }
             if !feed.batched {
                 t = try Tensor(dtype: t.dtype, shape: Array(t.shape.dropFirst()), storage: t.storage, quantization: t.quantization)
             } else if let fixed = fixedBatch, range.count < fixed {
@@ -288,6 +309,34 @@ public enum FormEvaluation {
             for i in 0..<range.count { _ = predictions.set(i, scores: UnsafeBufferPointer(rebasing: all[(i * width)..<((i + 1) * width)])) }
         }
         return predictions
+    }
+
+    /// `[n, a, b, c]` with the per-sample axes reordered by `perm` (a copy).
+    static func transposed(_ t: Tensor, samplePermutation perm: [Int]) throws -> Tensor {
+        let n = t.shape[0], s = Array(t.shape.dropFirst())
+        guard let width = t.dtype.byteWidth, s.count == 3 else { return t }
+        let out = perm.map { s[$0] }
+        var strides = [s[1] * s[2], s[2], 1]
+        strides = perm.map { strides[$0] }
+        let sampleCount = s[0] * s[1] * s[2]
+        let storage = TensorStorage(byteCount: t.byteCount) { dst in
+            let src = t.storage.bytes
+            var o = 0
+            for b in 0..<n {
+                let base = b * sampleCount
+                for i in 0..<out[0] {
+                    for j in 0..<out[1] {
+                        for k in 0..<out[2] {
+                            let from = (base + i * strides[0] + j * strides[1] + k * strides[2]) * width
+                            UnsafeMutableRawBufferPointer(rebasing: dst[(o * width)..<((o + 1) * width)])
+                                .copyMemory(from: UnsafeRawBufferPointer(rebasing: src[from..<(from + width)]))
+                            o += 1
+                        }
+                    }
+                }
+            }
+        }
+        return try Tensor(dtype: t.dtype, shape: [n] + out, storage: storage, quantization: t.quantization)
     }
 
     /// The batch padded with copies of its last sample to a fixed batch size (the extra rows are dropped).

@@ -169,6 +169,7 @@ final class AccuracyDriftTests: XCTestCase {
                                           policy: DriftPolicy(minSupport: 30, alpha: 0.05, maxDrop: 0.02, bootstrapResamples: 1))
             if r.groups.contains(where: { $0.verdict == .regression }) { alarms += 1 }
         }
+        print("AccuracyDriftTests: \(alarms) false alarms in \(replications) null replications")
         // Expected well under 5% (BH controls the FDR, which equals the family-wise rate under the
         // complete null, and the exact test is conservative); 0.05 · 400 = 20.
         XCTAssertLessThanOrEqual(alarms, 20, "false alarms \(alarms) of \(replications)")
