@@ -86,9 +86,11 @@ public enum Check {
         var correspondenceSections: [CorrespondenceSection] = []
 
         // Structure: every source node accounted for in each converted form.
-        let opsets = try Compat.opsetsDirectory(explicit: options.opsets)
+        // opsets/ is needed only for the correspondence table and --target.
+        let needsOpsets = tfliteModel != nil || !(bundle?.layers.isEmpty ?? true) || !options.targets.isEmpty
+        let opsets = needsOpsets ? try Compat.opsetsDirectory(explicit: options.opsets) : ""
         var tfliteCorrespondence: Correspondence?
-        if tfliteModel != nil || bundle != nil {
+        if tfliteModel != nil || !(bundle?.layers.isEmpty ?? true) {
             let table = try CorrespondenceTable.load(opsetsDirectory: opsets)
             let builder = CorrespondenceBuilder(table: table)
             if let t = tfliteModel {
@@ -357,10 +359,22 @@ public enum Check {
         } catch let e as InterpreterError {
             throw LockstepError.unsupportedFormat(path: path, reason: e.localizedDescription)
         }
+        // Quantisation is a property of the file's tensors (TFLite): attach it where a kernel's
+        // result does not carry it, so comparisons can dequantise.
+        var declared: [String: QuantizationParameters] = [:]
+        for v in session.model.graph.valueInfo + session.model.graph.inputs + session.model.graph.outputs {
+            if let q = v.quantization { declared[v.name] = q }
+        }
+        func quantised(_ name: String, _ t: Tensor) -> Tensor {
+            guard t.quantization == nil, t.dtype.isInteger, let q = declared[name] else { return t }
+            var t = t
+            t.quantization = q
+            return t
+        }
         var outputs: [String: Tensor] = [:]
-        for (name, value) in result.outputs { if case .tensor(let t)? = value { outputs[name] = t } }
+        for (name, value) in result.outputs { if case .tensor(let t)? = value { outputs[name] = quantised(name, t) } }
         var values = feeds
-        for (name, value) in result.intermediates { if case .tensor(let t) = value { values[name] = t } }
+        for (name, value) in result.intermediates { if case .tensor(let t) = value { values[name] = quantised(name, t) } }
         for (k, v) in outputs { values[k] = v }
         return RunOutputs(outputs: outputs, values: values, unproduced: result.unproduced)
     }

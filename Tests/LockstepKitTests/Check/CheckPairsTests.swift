@@ -24,26 +24,20 @@ final class CheckPairsTests: XCTestCase {
         r.findings.map { f in "\(f.kind.rawValue)@\(f.location?.nodeName ?? f.location?.tensor ?? "-")" + (f.target.map { "[\($0)]" } ?? "") }
     }
 
-    static let cases: [(id: String, file: String, targets: [String], findings: [String], quantised: Bool)] = [
-        ("correct", "pairnet.tflite", [], [], false),
-        ("activation removed", "pairnet_no_activation.tflite", [], ["droppedOp@relu2"], false),
-        ("batchnorm folded with wrong statistics", "pairnet_bn_wrong_stats.tflite", [], ["numericDivergence@bn1"], false),
-        ("layout error", "pairnet_layout_error.tflite", [], ["layoutMismatch@flatten"], false),
-        ("custom op", "pairnet_custom_op.tflite", [], ["customOp@softmax"], false),
-        ("custom op on the GPU delegate", "pairnet_custom_op.tflite", ["tflite-gpu"], ["customOp@softmax", "customOp@#6[tflite-gpu]"], false),
-        ("correct int8", "pairnet_int8.tflite", [], [], true),
-        ("int8 with a wrong weight scale", "pairnet_int8_wrong_scale.tflite", [], ["numericDivergence@fc"], true),
+    static let cases: [(id: String, file: String, targets: [String], findings: [String])] = [
+        ("correct", "pairnet.tflite", [], []),
+        ("activation removed", "pairnet_no_activation.tflite", [], ["droppedOp@relu2"]),
+        ("batchnorm folded with wrong statistics", "pairnet_bn_wrong_stats.tflite", [], ["numericDivergence@bn1"]),
+        ("layout error", "pairnet_layout_error.tflite", [], ["layoutMismatch@flatten"]),
+        ("custom op", "pairnet_custom_op.tflite", [], ["customOp@softmax"]),
+        ("custom op on the GPU delegate", "pairnet_custom_op.tflite", ["tflite-gpu"], ["customOp@softmax", "customOp@#6[tflite-gpu]"]),
+        ("correct int8", "pairnet_int8.tflite", [], []),
+        ("int8 with a wrong weight scale", "pairnet_int8_wrong_scale.tflite", [], ["numericDivergence@fc"]),
     ]
 
     func testEveryPairYieldsExactlyItsFindings() throws {
         for c in Self.cases {
-            let report: Report
-            do { report = try check(c.file, targets: c.targets) } catch where c.quantised && "\(error)".contains("not implemented by the reference interpreter") {
-                // The int8 TFLite kernels arrive with the TFLite interpreter issue; until then the
-                // structural half of these cases is asserted in CorrespondenceTests.
-                print("skipped \(c.id): \(error)")
-                continue
-            }
+            let report = try check(c.file, targets: c.targets)
             XCTAssertEqual(summary(report), c.findings, c.id)
             XCTAssertEqual(report.gate.passed, c.findings.isEmpty, c.id)
             XCTAssertEqual(report.exitCode, c.findings.isEmpty ? 0 : 1, c.id)
@@ -93,6 +87,23 @@ final class CheckPairsTests: XCTestCase {
         XCTAssertEqual(d.node, "flatten")
         XCTAssertEqual(d.sameValuesInLayout, [0, 2, 3, 1])
         XCTAssertTrue(report.findings[0].message.contains("transposed NCHW→NHWC (perm [0, 2, 3, 1]) of [1, 8, 5, 4]"), report.findings[0].message)
+    }
+
+    func testTheInt8ConversionIsComparedThroughItsScalesAndAWrongScaleIsFoundAtItsOp() throws {
+        let correct = try check("pairnet_int8.tflite")
+        XCTAssertEqual(correct.inputs?.first?.adaptations.first?.dtype, .int8)
+        XCTAssertTrue(correct.inputs?.first?.adaptations.first?.steps.last?.hasPrefix("quantised to int8 (scale ") == true)
+        let out = try XCTUnwrap(correct.comparisons?.first)
+        XCTAssertTrue(out.passed)
+        XCTAssertEqual(out.adaptation.last, "dequantised (scale 0.00390625, zero point -128)")
+        XCTAssertEqual(out.tolerance.rule, "quantStep")
+        XCTAssertEqual(out.tolerance.steps, 4)
+        let wrong = try check("pairnet_int8_wrong_scale.tflite")
+        XCTAssertEqual(wrong.divergence?.first?.first?.node, "fc")
+        XCTAssertEqual(wrong.divergence?.first?.trail.filter(\.passed).map(\.node), ["relu1", "relu2", "pool", "drop", "flatten"])
+        let f = try XCTUnwrap(wrong.findings.first)
+        XCTAssertTrue(f.message.hasPrefix("the weights of FULLY_CONNECTED #5 differ from Gemm 'fc'"), f.message)
+        XCTAssertTrue(f.message.contains("numerically the divergence starts there: first diverging op: Gemm 'fc'"), f.message)
     }
 
     func testTheReportIsDeterministic() throws {
