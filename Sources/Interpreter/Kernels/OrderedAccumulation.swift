@@ -35,13 +35,64 @@ public enum OrderedAccumulation {
                 for t in 0..<taps { dst[t * mg + j] = src[t] }
             }
         }
-        let acc = UnsafeMutablePointer<T>.allocate(capacity: max(1, mg))
+        let acc = UnsafeMutablePointer<T>.allocate(capacity: max(1, 4 * mg))
         defer { acc.deallocate() }
+        // Output columns whose every tap lies inside the input's width: done four at a time,
+        // sharing each weight row (every output still sums its own taps in order).
+        var interior = 0..<0
+        do {
+            var lo = 0
+            while lo < OW && lo * SW - PW < 0 { lo += 1 }
+            var hi = OW
+            while hi > lo && (hi - 1) * SW - PW + (KW - 1) * DW >= IW { hi -= 1 }
+            interior = lo..<hi
+        }
         for n in 0..<p.batch {
             let xn = x + n * IH * IW * c
             var out = y + n * OH * OW * m
             for oh in 0..<OH {
-                for ow in 0..<OW {
+                var ow = 0
+                while ow < OW {
+                    if interior.contains(ow), ow + 3 < interior.upperBound {
+                        for gi in 0..<g {
+                            let a0 = acc, a1 = acc + mg, a2 = acc + 2 * mg, a3 = acc + 3 * mg
+                            acc.update(repeating: 0, count: 4 * mg)
+                            let wg = wt + gi * taps * mg
+                            for kh in 0..<KH {
+                                let ih = oh * SH - PH + kh * DH
+                                if ih < 0 || ih >= IH { continue }
+                                for kw in 0..<KW {
+                                    let iw = ow * SW - PW + kw * DW
+                                    let s0 = xn + (ih * IW + iw) * c + gi * cg, step = SW * c
+                                    let s1 = s0 + step, s2 = s1 + step, s3 = s2 + step
+                                    var row = wg + (kh * KW + kw) * cg * mg
+                                    for ci in 0..<cg {
+                                        let v0 = s0[ci], v1 = s1[ci], v2 = s2[ci], v3 = s3[ci]
+                                        for j in 0..<mg {
+                                            let w = row[j]
+                                            a0[j] += v0 * w
+                                            a1[j] += v1 * w
+                                            a2[j] += v2 * w
+                                            a3[j] += v3 * w
+                                        }
+                                        row += mg
+                                    }
+                                }
+                            }
+                            for q in 0..<4 {
+                                let o = out + q * m + gi * mg, a = acc + q * mg
+                                if let bias {
+                                    let b = bias + gi * mg
+                                    for j in 0..<mg { o[j] = a[j] + b[j] }
+                                } else {
+                                    for j in 0..<mg { o[j] = a[j] + 0 }
+                                }
+                            }
+                        }
+                        out += 4 * m
+                        ow += 4
+                        continue
+                    }
                     for gi in 0..<g {
                         acc.update(repeating: 0, count: mg)
                         let wg = wt + gi * taps * mg
@@ -69,6 +120,7 @@ public enum OrderedAccumulation {
                         }
                     }
                     out += m
+                    ow += 1
                 }
             }
         }

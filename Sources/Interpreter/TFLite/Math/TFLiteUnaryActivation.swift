@@ -22,16 +22,19 @@ enum TFLiteUnary {
 typealias TFLiteQuantizedUnary = @Sendable (Tensor, TFLiteQuantization) throws -> Tensor
 
 /// A unary builtin as a kernel: float inputs through `function`, integer inputs through
-/// `quantized` (when the op has an integer path).
-struct TFLiteUnaryKernel<F: FloatUnaryFunction>: Kernel {
-    let function: F
+/// `quantized` (when the op has an integer path). The float path is a closure made where the
+/// function's type is concrete, so it is specialised (a generic kernel type would be called
+/// through its unspecialised witness, one dynamic call per element).
+struct TFLiteUnaryKernel: Kernel {
+    let float: @Sendable ([Value?]) throws -> [Value?]
     let quantized: TFLiteQuantizedUnary?
     let quantization: TFLiteQuantization
 
-    static func registration(_ name: String, _ function: F, quantized: TFLiteQuantizedUnary? = nil) -> OpRegistration {
-        TFLiteOps.op(name) { context in
+    static func registration<F: FloatUnaryFunction>(_ name: String, _ function: F, quantized: TFLiteQuantizedUnary? = nil) -> OpRegistration {
+        let float: @Sendable ([Value?]) throws -> [Value?] = { inputs in try TFLiteUnary.evaluate(inputs, function) }
+        return TFLiteOps.op(name) { context in
             try TFLiteSupport.arity(context, inputs: 1...1)
-            return TFLiteUnaryKernel(function: function, quantized: quantized, quantization: try TFLiteQuantization(context))
+            return TFLiteUnaryKernel(float: float, quantized: quantized, quantization: try TFLiteQuantization(context))
         }
     }
 
@@ -44,7 +47,7 @@ struct TFLiteUnaryKernel<F: FloatUnaryFunction>: Kernel {
     func evaluate(_ inputs: [Value?], context: ExecutionContext) throws -> [Value?] {
         let x = try Inputs.one(inputs)
         if x.dtype.isInteger, let quantized { return [.tensor(try quantized(x, quantization))] }
-        return try TFLiteUnary.evaluate(inputs, function)
+        return try float(inputs)
     }
 }
 
