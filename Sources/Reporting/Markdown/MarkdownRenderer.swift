@@ -36,7 +36,9 @@ public enum MarkdownRenderer {
             case "error": verdict = "⚠️ error"
             default: verdict = blocking > 0 ? "❌ failed" : "✅ passed"
             }
-            let forms = c.forms.map { "`\(code($0.id))`" }.joined(separator: " ")
+            var ids: [String] = []
+            for f in c.forms where !ids.contains(f.id) { ids.append(f.id) }
+            let forms = ids.map { "`\(code($0))`" }.joined(separator: " ")
             out += "| \(cell(c.model)) | \(forms) | \(view.testCases(c).count) | \(c.findings.count) | \(blocking) | \(verdict) |\n"
         }
         out += "\n"
