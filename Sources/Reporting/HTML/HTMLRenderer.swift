@@ -171,7 +171,7 @@ public enum HTMLRenderer {
             }
             h += "<td><span class=\"badge b-\(f.severity.rawValue)\">\(f.severity.rawValue)</span></td><td>\(f.kind.rawValue)</td>"
             h += "<td>\(e(f.model))</td><td>\(e(f.form?.rawValue ?? ""))</td><td><code>\(e(f.target ?? ""))</code></td>"
-            h += "<td>\(e(ReportView.whereText(f)))</td><td class=\"num\">\(e(ReportView.number(f.measured)))</td><td class=\"num\">\(e(ReportView.number(f.threshold)))</td>"
+            h += "<td>\(e(ReportView.whereText(f)))</td><td class=\"num\" data-label=\"measured\">\(e(ReportView.number(f.measured)))</td><td class=\"num\" data-label=\"threshold\">\(e(ReportView.number(f.threshold)))</td>"
             h += "<td class=\"msg\">\(e(f.message))</td></tr>\n"
         }
         h += "</tbody></table></div>\n"

@@ -46,7 +46,12 @@ enum HTMLStyle {
         section.model{border-top:3px solid var(--line);margin-top:2em}
         details summary{cursor:pointer;color:#0969da}
         footer{color:var(--muted);font-size:.85em;margin:2em auto 1em}
-        @media (max-width:640px){body{font-size:13px}th,td{padding:2px 4px}td.msg{min-width:12em}.banner h1{font-size:1.3em}}
+        @media (max-width:640px){body{font-size:13px}th,td{padding:2px 4px}td.msg{min-width:12em}.banner h1{font-size:1.3em}
+        #findings-table,#findings-table tbody{display:block}#findings-table thead{display:none}
+        #findings-table tr{display:block;border:1px solid var(--line);margin:0 0 6px;padding:4px 6px}#findings-table tr[hidden]{display:none}
+        #findings-table td{display:inline;border:0;padding:0 6px 0 0}#findings-table td:empty{display:none}
+        #findings-table td.msg{display:block;min-width:0;max-width:none;margin-top:3px}#findings-table td[data-label]::before{content:attr(data-label) " ";color:var(--muted)}
+        tr.blk td:first-child{box-shadow:none}#findings-table tr.blk{border-left:4px solid var(--no)}}
         @media print{body{font-size:11px}.banner{color:#000;background:none!important;border:3px solid currentColor}.banner.fail{color:#a40e26}.banner.pass{color:#116329}
         .counts li{border:1px solid #999}nav.toc,.filters{display:none}section.model{break-before:page}svg,table.cm,figure{break-inside:avoid}
         tr{break-inside:avoid}.scroll{overflow:visible}a{color:inherit;text-decoration:none}*{-webkit-print-color-adjust:exact;print-color-adjust:exact}}
