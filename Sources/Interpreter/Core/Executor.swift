@@ -331,6 +331,12 @@ public struct Executor: Sendable {
                 if name.isEmpty { args.append(nil); continue }
                 if let cause = missing[name] {
                     for output in node.outputs where !output.isEmpty { missing[output] = cause }
+                    if let kernel = step.kernel as? NotExecutableKernel {
+                        // Reported even when an earlier one already keeps it from running.
+                        state.recordNotExecuted(NotExecutedNode(node: step.label, op: node.op.qualifiedName, graph: compiled.graph.name,
+                                                                nodeIndex: node.origin.nodeIndex, reason: kernel.reason,
+                                                                outputs: node.outputs.filter { !$0.isEmpty }))
+                    }
                     continue steps
                 }
                 guard let value = scope.lookup(name) else {

@@ -25,6 +25,19 @@ struct TFLitePRelu: Kernel {
         if x.dtype == .float64 {
             return [.tensor(try Elementwise.binary(x, alpha, as: Double.self, and: Double.self, output: .float64) { $0 >= 0 ? $0 : $0 * $1 })]
         }
+        if let channels = Self.perChannel(x.shape, alpha.shape) {
+            // The common case (alpha [1, …, 1, C] against [..., C]): one pass, alpha indexed by channel.
+            let input = try ElementReader(x, as: Float.self), a = try ElementReader(alpha, as: Float.self)
+            let out = try OutputBuffer<Float>(.float32, shape: x.shape)
+            let xs = input.pointer, al = a.pointer, y = out.pointer
+            var i = 0
+            while i < x.count {
+                for c in 0..<channels { let v = xs[i + c]; y[i + c] = v >= 0 ? v : v * al[c] }
+                i += channels
+            }
+            withExtendedLifetime((input, a)) {}
+            return [.tensor(try out.tensor(.float32, shape: x.shape))]
+        }
         return [.tensor(try Elementwise.binary(x, alpha, as: Float.self, and: Float.self, output: .float32) { $0 >= 0 ? $0 : $0 * $1 })]
     }
 
@@ -45,5 +58,11 @@ struct TFLitePRelu: Kernel {
                 }
             }
         }
+    }
+
+    /// The channel count when `alpha` holds one value per last dimension of `x` (leading ones).
+    static func perChannel(_ x: [Int], _ alpha: [Int]) -> Int? {
+        guard let c = x.last, c > 0, alpha.last == c, alpha.dropLast().allSatisfy({ $0 == 1 }), alpha.count <= x.count else { return nil }
+        return c
     }
 }

@@ -52,7 +52,7 @@ struct TFLiteMaxPool2D: Kernel {
                     for ih in h0..<max(h0, h1) {
                         for iw in w0..<max(w0, w1) {
                             let src = xn + (ih * IW + iw) * c
-                            for j in 0..<c where dst[j] < src[j] { dst[j] = src[j] }
+                            for j in 0..<c { let v = src[j]; dst[j] = dst[j] < v ? v : dst[j] }
                         }
                     }
                     dst += c

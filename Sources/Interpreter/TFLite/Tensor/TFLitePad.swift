@@ -42,6 +42,9 @@ struct TFLitePad: Kernel {
         } else if zeroPoint != 0 {
             fill = try NNSupport.tensor(rounding: [Double(zeroPoint)], dtype: x.dtype, shape: [])
         }
+        if x.rank >= 1, x.dtype != .string, let width = x.dtype.byteWidth {
+            return [.tensor(try Self.pad(x, shape: shape, before: before, width: width, fill: fill))]
+        }
         let strides = DataMovement.strides(x.shape)
         let tables = (0..<x.rank).map { d in
             (0..<shape[d]).map { o -> Int in
@@ -50,5 +53,36 @@ struct TFLitePad: Kernel {
             }
         }
         return [.tensor(try DataMovement.gather(x, shape: shape, offsets: tables, fill: fill))]
+    }
+
+    /// Fills the output with the pad value, then copies each innermost input row into place
+    /// (one memcpy per row).
+    static func pad(_ x: Tensor, shape: [Int], before: [Int], width: Int, fill: Tensor?) throws -> Tensor {
+        let count = try DataMovement.checkedCount(shape)
+        let fillBytes: [UInt8] = fill.map { Array($0.storage.bytes) } ?? [UInt8](repeating: 0, count: width)
+        let rank = x.rank, row = x.shape[rank - 1]
+        let outStrides = DataMovement.strides(shape)
+        let storage = TensorStorage(byteCount: count * width) { out in
+            guard let dst = out.baseAddress else { return }
+            if fillBytes.contains(where: { $0 != 0 }) {
+                fillBytes.withUnsafeBytes { f in for i in 0..<count { (dst + i * width).copyMemory(from: f.baseAddress!, byteCount: width) } }
+            }
+            guard x.count > 0, let src = x.storage.bytes.baseAddress else { return }
+            let rows = x.count / row
+            var index = [Int](repeating: 0, count: max(0, rank - 1))
+            for r in 0..<rows {
+                var o = before[rank - 1]
+                for d in 0..<(rank - 1) { o += (index[d] + before[d]) * outStrides[d] }
+                (dst + o * width).copyMemory(from: src + r * row * width, byteCount: row * width)
+                var d = rank - 2
+                while d >= 0 {
+                    index[d] += 1
+                    if index[d] < x.shape[d] { break }
+                    index[d] = 0
+                    d -= 1
+                }
+            }
+        }
+        return try Tensor(dtype: x.dtype, shape: shape, storage: storage, quantization: x.quantization)
     }
 }
