@@ -54,6 +54,18 @@ public enum OrderedAccumulation {
                 var ow = 0
                 while ow < OW {
                     if interior.contains(ow), ow + 3 < interior.upperBound {
+                        if T.self == Float.self, mg % 8 == 0 {
+                            // float32: the same sums with SIMD registers as accumulators.
+                            let f = UnsafeRawPointer(xn).assumingMemoryBound(to: Float.self)
+                            let wf = UnsafeRawPointer(wt).assumingMemoryBound(to: Float.self)
+                            let bf = bias.map { UnsafeRawPointer($0).assumingMemoryBound(to: Float.self) }
+                            let of = UnsafeMutableRawPointer(out).assumingMemoryBound(to: Float.self)
+                            let geometry = Block(IH: IH, IW: IW, KH: KH, KW: KW, SH: SH, SW: SW, DH: DH, DW: DW, PH: PH, PW: PW, c: c, m: m, cg: cg, mg: mg)
+                            for gi in 0..<g { block4(geometry, oh: oh, ow: ow, group: gi, x: f, w: wf + gi * taps * mg, bias: bf, y: of) }
+                            out += 4 * m
+                            ow += 4
+                            continue
+                        }
                         for gi in 0..<g {
                             let a0 = acc, a1 = acc + mg, a2 = acc + 2 * mg, a3 = acc + 3 * mg
                             acc.update(repeating: 0, count: 4 * mg)
@@ -121,6 +133,112 @@ public enum OrderedAccumulation {
                     }
                     out += m
                     ow += 1
+                }
+            }
+        }
+    }
+
+    /// Geometry of one convolution for `block4`.
+    struct Block {
+        let IH: Int, IW: Int, KH: Int, KW: Int, SH: Int, SW: Int, DH: Int, DW: Int, PH: Int, PW: Int
+        let c: Int, m: Int, cg: Int, mg: Int
+    }
+
+    /// Four adjacent interior outputs (columns `ow..<ow+4` of row `oh`) of group `group`, eight
+    /// channels at a time in SIMD accumulators: each output still adds its products one by one in
+    /// (kh, kw, c) order, then the bias (or +0). `w` is the group's `[taps, mg]` weights.
+    @inline(__always)
+    static func block4(_ b: Block, oh: Int, ow: Int, group: Int, x: UnsafePointer<Float>, w: UnsafePointer<Float>,
+                       bias: UnsafePointer<Float>?, y: UnsafeMutablePointer<Float>) {
+        let step = b.SW * b.c
+        var j0 = 0
+        while j0 < b.mg {
+            var a0 = SIMD8<Float>(repeating: 0), a1 = a0, a2 = a0, a3 = a0
+            for kh in 0..<b.KH {
+                let ih = oh * b.SH - b.PH + kh * b.DH
+                if ih < 0 || ih >= b.IH { continue }
+                for kw in 0..<b.KW {
+                    let iw = ow * b.SW - b.PW + kw * b.DW
+                    let s0 = x + (ih * b.IW + iw) * b.c + group * b.cg
+                    let s1 = s0 + step, s2 = s1 + step, s3 = s2 + step
+                    var wp = UnsafeRawPointer(w + (kh * b.KW + kw) * b.cg * b.mg + j0)
+                    let stride = b.mg * MemoryLayout<Float>.stride
+                    for ci in 0..<b.cg {
+                        let wv = wp.loadUnaligned(as: SIMD8<Float>.self)
+                        a0 = a0 + SIMD8(repeating: s0[ci]) * wv
+                        a1 = a1 + SIMD8(repeating: s1[ci]) * wv
+                        a2 = a2 + SIMD8(repeating: s2[ci]) * wv
+                        a3 = a3 + SIMD8(repeating: s3[ci]) * wv
+                        wp += stride
+                    }
+                }
+            }
+            var bv = SIMD8<Float>(repeating: 0)
+            if let bias { bv = UnsafeRawPointer(bias + group * b.mg + j0).loadUnaligned(as: SIMD8<Float>.self) }
+            let o = y + group * b.mg + j0
+            store(a0 + bv, o)
+            store(a1 + bv, o + b.m)
+            store(a2 + bv, o + 2 * b.m)
+            store(a3 + bv, o + 3 * b.m)
+            j0 += 8
+        }
+    }
+
+    @inline(__always)
+    static func store(_ v: SIMD8<Float>, _ p: UnsafeMutablePointer<Float>) {
+        UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD8<Float>.self)
+    }
+
+    /// NHWC depthwise convolution with TFLite's filter layout: `x [N, H, W, C]`, `w [1, KH, KW, C·M]`,
+    /// `bias [C·M]`, `y [N, OH, OW, C·M]`; output channel `j` reads input channel `j / M`. Each
+    /// output sums its taps in (kh, kw) order skipping the padding, then adds the bias (or +0), as
+    /// `reference_ops::DepthwiseConv`. Taps run in the outer loops and the output row's pixels
+    /// inside, which keeps every output's order and makes the inner loops long.
+    public static func depthwise<T: BLASFloat>(_ p: ConvolutionParameters, x: UnsafePointer<T>, w: UnsafePointer<T>,
+                                               bias: UnsafePointer<T>?, y: UnsafeMutablePointer<T>) throws {
+        guard p.layout == .channelsLast, p.window.rank <= 2, p.groups == p.inputChannels, p.inputChannels > 0,
+              p.outputChannels % p.inputChannels == 0 else {
+            throw KernelError("internal error: ordered depthwise convolution needs channels last and one group per input channel")
+        }
+        let win = p.window.expanded(toRank: 2)
+        let (IH, IW, KH, KW) = (win.input[0], win.input[1], win.kernel[0], win.kernel[1])
+        let (OH, OW, SH, SW) = (win.output[0], win.output[1], win.strides[0], win.strides[1])
+        let (DH, DW, PH, PW) = (win.dilations[0], win.dilations[1], win.padsBegin[0], win.padsBegin[1])
+        let c = p.inputChannels, m = p.outputChannels, multiplier = m / c
+        if p.batch == 0 || m == 0 || OH * OW == 0 { return }
+        for n in 0..<p.batch {
+            let xn = x + n * IH * IW * c
+            for oh in 0..<OH {
+                let row = y + ((n * OH) + oh) * OW * m
+                row.update(repeating: 0, count: OW * m)
+                for kh in 0..<KH {
+                    let ih = oh * SH - PH + kh * DH
+                    if ih < 0 || ih >= IH { continue }
+                    let xrow = xn + ih * IW * c
+                    for kw in 0..<KW {
+                        let shift = kw * DW - PW
+                        // Columns whose tap lies inside the input: 0 <= ow·SW + shift < IW.
+                        var lo = 0
+                        if shift < 0 { lo = (-shift + SW - 1) / SW }
+                        var hi = OW
+                        if (OW - 1) * SW + shift >= IW { hi = IW - shift > 0 ? (IW - shift - 1) / SW + 1 : 0 }
+                        if lo >= hi { continue }
+                        let wk = w + (kh * KW + kw) * m
+                        for ow in lo..<hi {
+                            let src = xrow + (ow * SW + shift) * c
+                            let dst = row + ow * m
+                            if multiplier == 1 {
+                                for j in 0..<m { dst[j] += src[j] * wk[j] }
+                            } else {
+                                for j in 0..<m { dst[j] += src[j / multiplier] * wk[j] }
+                            }
+                        }
+                    }
+                }
+                if let bias {
+                    for ow in 0..<OW { let dst = row + ow * m; for j in 0..<m { dst[j] = dst[j] + bias[j] } }
+                } else {
+                    for i in 0..<(OW * m) { row[i] = row[i] + 0 }
                 }
             }
         }

@@ -39,6 +39,9 @@ public enum TFLiteOps {
             TFLiteComparison.registration(.greaterEqual),
             TFLiteComparison.registration(.equal),
             TFLiteComparison.registration(.notEqual),
+            TFLiteLogical.registration(.and),
+            TFLiteLogical.registration(.or),
+            TFLiteLogical.registration(.not),
             TFLiteMinMax.registration(maximum: true),
             TFLiteMinMax.registration(maximum: false),
             // Tensor

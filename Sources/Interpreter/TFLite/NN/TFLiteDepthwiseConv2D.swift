@@ -4,7 +4,7 @@ import LockstepCore
 /// optional `bias [C·M]`; output channel `c·M + m` reads input channel `c` (M = `depth_multiplier`,
 /// which must match the filter). Options: `padding`, `stride_h/w`, `dilation_h/w_factor`,
 /// `fused_activation_function`. Each output sums its taps in filter order and adds the bias last,
-/// as TFLite's reference kernel does.
+/// as TFLite's reference kernel does (`OrderedAccumulation.depthwise`).
 struct TFLiteDepthwiseConv2D: Kernel {
     static let registration = TFLiteOps.op("DEPTHWISE_CONV_2D") { context in
         try TFLiteSupport.arity(context, inputs: 2...3)
@@ -63,18 +63,13 @@ struct TFLiteDepthwiseConv2D: Kernel {
         struct Visitor: BLASFloatVisitor {
             let p: ConvolutionParameters, x: Tensor, w: Tensor, b: Tensor?, output: [Int], activation: FusedActivation
             func visit<T: BLASFloat>(_: T.Type) throws -> Tensor {
-                let m = p.outputChannels, taps = w.count / max(1, m)
-                // The shared kernel takes [M, KH, KW, 1]; TFLite stores [1, KH, KW, M].
-                let wt = UnsafeMutablePointer<T>.allocate(capacity: max(1, w.count))
-                defer { wt.deallocate() }
-                try NNSupport.read(w, as: T.self) { w in
-                    for t in 0..<taps { for j in 0..<m { wt[j * taps + t] = w[t * m + j] } }
-                }
-                return try NNSupport.read(x, as: T.self) { x in
-                    try NNSupport.readOptional(b, as: T.self) { b in
-                        try NNSupport.build(T.dtype, output, as: T.self) { y in
-                            try Convolution.forward(p, x: x, w: wt, bias: b, y: y)
-                            activation.apply(y, count: output.reduce(1, *))
+                try NNSupport.read(x, as: T.self) { x in
+                    try NNSupport.read(w, as: T.self) { w in
+                        try NNSupport.readOptional(b, as: T.self) { b in
+                            try NNSupport.build(T.dtype, output, as: T.self) { y in
+                                try OrderedAccumulation.depthwise(p, x: x, w: w, bias: b, y: y)
+                                activation.apply(y, count: output.reduce(1, *))
+                            }
                         }
                     }
                 }
