@@ -6,16 +6,20 @@ state across invocations, `lockstep run --steps`, and the recurrent ops).
 Runs in the generator venv (`PY=$(bash scripts/generator-venv.sh)`: TensorFlow 2.21's converter;
 ai-edge-litert 2.3.0 for the goldens, resolver BUILTIN_REF: reference kernels, no XNNPACK).
 
-Cases (weights from numpy default_rng seeds, float inputs uniform in [-1, 1), int32 in [0, 7)):
+Cases (weights from numpy default_rng seeds; inputs seeded from the case name, float uniform in
+[-1, 1), int32 in [0, 7)):
   lstm_float         Keras LSTM(4, return_sequences=True) over [1, 5, 3]: UNIDIRECTIONAL_SEQUENCE_LSTM
                      (float, no peephole / projection / layer norm) with variable state tensors.
   variable_streaming a tf.Module holding a tf.Variable state [1, 4]: y = x + 0.5 * state; state := y
                      (resource variables: CALL_ONCE, VAR_HANDLE, READ_VARIABLE, ASSIGN_VARIABLE).
+  hybrid_*           a Dense / Conv2D / DepthwiseConv2D layer with dynamic-range quantisation (int8
+                     weights, float activations: LiteRT's hybrid kernels): one step.
   op_*               one float builtin each (OPS below) that the mediapipe models do not use: one step.
 Layout: <case>/model.tflite, <case>/step_<k>/input_<i>.npy and output_<j>.npy for k = 0..steps-1,
 all invoked on ONE interpreter in order; <case>/case.json (ops, steps, tolerance, provenance).
 Usage: $PY scripts/make-tflite-stateful-models.py [OUT_DIR]  (default Tests/Fixtures/tflite-models)
 """
+import hashlib
 import json
 import os
 import shutil
@@ -94,6 +98,24 @@ OPS = {
 }
 
 
+def dynamic_range(layer, shape, seed):
+    """A Keras model of one layer converted with dynamic-range quantisation (int8 weights, float
+    activations: LiteRT's hybrid kernels)."""
+    rng = np.random.default_rng(seed)
+    model = tf.keras.Sequential([tf.keras.Input(shape=shape[1:], batch_size=shape[0]), layer])
+    model.set_weights([rng.uniform(-0.5, 0.5, w.shape).astype(np.float32) for w in model.get_weights()])
+    converter = tf.lite.TFLiteConverter.from_keras_model(model)
+    converter.optimizations = [tf.lite.Optimize.DEFAULT]
+    return converter.convert()
+
+
+HYBRID = {
+    "hybrid_fully_connected": (lambda: dynamic_range(tf.keras.layers.Dense(48), [2, 40], 21)),
+    "hybrid_conv_2d": (lambda: dynamic_range(tf.keras.layers.Conv2D(16, 3, padding="same"), [1, 6, 6, 8], 22)),
+    "hybrid_depthwise_conv_2d": (lambda: dynamic_range(tf.keras.layers.DepthwiseConv2D(3, depth_multiplier=4, padding="valid"), [1, 6, 6, 32], 23)),
+}
+
+
 def ops_of(path):
     interp = litert.Interpreter(model_path=path)
     return sorted({op["op_name"] for op in interp._get_ops_details()})
@@ -103,6 +125,8 @@ def main():
     shutil.rmtree(OUT, ignore_errors=True)
     os.makedirs(OUT)
     models = [("lstm_float", lstm_float, STEPS), ("variable_streaming", variable_streaming, STEPS)]
+    for name, make in HYBRID.items():
+        models.append((name, make, 1))
     for name, (fn, specs) in OPS.items():
         models.append((name, (lambda fn=fn, specs=specs: single_op(fn, *specs)), 1))
     for index, (name, make, steps) in enumerate(models):
@@ -113,7 +137,7 @@ def main():
             f.write(make())
         interp = litert.Interpreter(model_path=path, num_threads=1, experimental_op_resolver_type=litert.OpResolverType.BUILTIN_REF)
         interp.allocate_tensors()
-        rng = np.random.default_rng(100 + index)
+        rng = np.random.default_rng(int(hashlib.sha256(name.encode()).hexdigest()[:8], 16))  # stable per case
         for step in range(steps):
             step_dir = os.path.join(folder, f"step_{step}")
             os.makedirs(step_dir)

@@ -20,7 +20,6 @@ final class TFLiteOpCaseTests: XCTestCase {
 
     /// Cases not implemented, with the reason (data, not code branches).
     static let unsupported: [String: String] = [
-        "batch_matmul_hybrid_dynamic": "hybrid (dynamic-range) BATCH_MATMUL: float input, int8 weights",
         "batch_matmul_int16x8": "int16 BATCH_MATMUL: no 16-bit batch matmul kernel yet",
         "batch_matmul_adj_y_int16x8": "int16 BATCH_MATMUL: no 16-bit batch matmul kernel yet",
     ]

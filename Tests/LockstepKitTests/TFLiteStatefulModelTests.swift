@@ -10,7 +10,8 @@ import XCTest
 /// Converter-made models (Tests/Fixtures/tflite-models, scripts/make-tflite-stateful-models.py) run
 /// with `--steps` against LiteRT invoking one interpreter step after step: resource variables
 /// (CALL_ONCE, VAR_HANDLE, READ/ASSIGN_VARIABLE), a Keras LSTM lowered to WHILE subgraphs, and one
-/// single-step case per further float builtin (GELU, LOG_SOFTMAX, GATHER_ND, MIRROR_PAD, …).
+/// single-step case per further float builtin (GELU, LOG_SOFTMAX, GATHER_ND, MIRROR_PAD, …) and per
+/// hybrid (dynamic-range) kernel (FULLY_CONNECTED, CONV_2D, DEPTHWISE_CONV_2D).
 final class TFLiteStatefulModelTests: XCTestCase {
     struct CaseFile: Decodable {
         struct Tolerance: Decodable { var atol: Double; var rtol: Double }
@@ -45,6 +46,8 @@ final class TFLiteStatefulModelTests: XCTestCase {
     static let inexact: [String: String] = [
         "op_gelu": "LiteRT evaluates erfc with Eigen's vectorised approximation, Lockstep with the C library",
         "op_gelu_approximate": "LiteRT evaluates tanh with Eigen's vectorised approximation, Lockstep with the C library",
+        "hybrid_fully_connected": "hybrid: the int32 sums agree; LiteRT's optimised tensor_utils scale them back in an order not reproduced yet (≤ 256 ULP, rtol 1e-5 holds)",
+        "hybrid_depthwise_conv_2d": "hybrid: as FULLY_CONNECTED, the float rescaling of LiteRT's depthwise hybrid kernel is not reproduced bit for bit (rtol 1e-5 holds)",
     ]
 
     func testStepsMatchLiteRTInvokingOneInterpreter() throws {
