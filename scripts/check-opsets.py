@@ -2,7 +2,8 @@
 """Checks opsets/**/*.yaml against opsets/README.md (schema 1) without building Swift.
 
 Also accepts the refinements drafted on wip/compat (fallback_target, constant_through,
-partitioning.stop_at_first_unsupported, dtype_inputs, attribute `default`, sources by repository).
+partitioning.stop_at_first_unsupported, dtype_inputs, attribute `default`, sources by repository,
+constraint `versions`, `notes` on sources, ops and constraints).
 
 A stand-in until the Compatibility module's loader runs in CI: keys, enums, version syntax,
 DType names (Sources/LockstepCore/DType.swift), TFLite builtin names (schemas/tflite.fbs),
@@ -27,9 +28,9 @@ KINDS = {"builtin", "delegate", "execution-provider", "parser", "compiler", "acc
 ACCELERATORS = {"cpu", "gpu", "npu", "dsp", "tpu", "dla"}
 ACTIONS = {"fallback", "error"}
 FALLBACK_TO = {"cpu", "gpu"}
-SOURCE_KEYS = {"id", "title", "url", "repository", "path", "version", "retrieved"}
+SOURCE_KEYS = {"id", "title", "url", "repository", "path", "version", "retrieved", "notes"}
 OP_KEYS = {"source", "versions", "dtypes", "dtype_inputs", "constraints", "unsupported", "supported",
-           "reason"}
+           "reason", "notes"}
 ATTR_CHECKS = {"in", "not_in", "equals", "range", "min", "max", "present", "default"}
 TENSOR_CHECKS = {"dtype", "rank", "constant", "static_shape", "quantized", "per_channel", "dim",
                  "max_elements", "present"}
@@ -267,7 +268,11 @@ class Checker:
             self.err(path, line, f"{name}: a constraint names exactly one subject, found {subjects}")
             return
         subject = subjects[0]
-        checks = set(c) - {subject, "reason", "source"}
+        checks = set(c) - {subject, "reason", "source", "versions", "notes"}
+        if "versions" in c:
+            problem = parse_versions(c["versions"])
+            if problem:
+                self.err(path, line, f"{name}: constraint {problem}")
         if not checks:
             self.err(path, line, f"{name}: constraint on {subject} has no check")
         if subject == "attribute":
