@@ -146,8 +146,8 @@ public enum TFLiteOps {
         "DENSIFY": 1...1, "BATCH_MATMUL": 1...4, "CONV_3D": 1...1, "CONV_3D_TRANSPOSE": 1...1, "GELU": 1...3,
         "DYNAMIC_UPDATE_SLICE": 1...6, "SIGN": 1...2, "CALL_ONCE": 1...1, "VAR_HANDLE": 1...1, "READ_VARIABLE": 1...1,
         "ASSIGN_VARIABLE": 1...1,
-        // Not in register_ref.cc at that commit; LiteRT 2.3.0's BUILTIN_REF resolves ELU version 1 (the committed
-        // op test op_elu_* ran there).
+        // Not registered by BUILTIN_REF; its committed op tests' goldens come from LiteRT's optimised ELU
+        // (docs/conformance-tflite.md), version 1 as opsets/tflite/builtin.yaml lists it.
         "ELU": 1...1, "BROADCAST_ARGS": 1...1,
     ]
 
