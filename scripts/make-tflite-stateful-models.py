@@ -10,6 +10,8 @@ Cases (weights from numpy default_rng seeds; inputs seeded from the case name, f
 [-1, 1), int32 in [0, 7)):
   lstm_float         Keras LSTM(4, return_sequences=True) over [1, 5, 3]: UNIDIRECTIONAL_SEQUENCE_LSTM
                      (float, no peephole / projection / layer norm) with variable state tensors.
+  fused_lstm         the same layer from tf-keras (Keras 2), fused by the converter into
+                     UNIDIRECTIONAL_SEQUENCE_LSTM with variable state tensors.
   variable_streaming a tf.Module holding a tf.Variable state [1, 4]: y = x + 0.5 * state; state := y
                      (resource variables: CALL_ONCE, VAR_HANDLE, READ_VARIABLE, ASSIGN_VARIABLE).
   hybrid_*           a Dense / Conv2D / DepthwiseConv2D layer with dynamic-range quantisation (int8
@@ -40,6 +42,29 @@ def lstm_float():
     model.set_weights([rng.uniform(-0.6, 0.6, w.shape).astype(np.float32) for w in model.get_weights()])
     converter = tf.lite.TFLiteConverter.from_keras_model(model)
     return converter.convert()
+
+
+FUSED_LSTM = """
+import os, sys
+os.environ["TF_USE_LEGACY_KERAS"] = "1"
+import numpy as np, tensorflow as tf, tf_keras
+rng = np.random.default_rng(12)
+model = tf_keras.Sequential([tf_keras.Input(shape=(5, 3), batch_size=1), tf_keras.layers.LSTM(4, return_sequences=True)])
+model.set_weights([rng.uniform(-0.6, 0.6, w.shape).astype(np.float32) for w in model.get_weights()])
+open(sys.argv[1], "wb").write(tf.lite.TFLiteConverter.from_keras_model(model).convert())
+"""
+
+
+def fused_lstm():
+    """A Keras 2 (tf-keras) LSTM, which the converter fuses into UNIDIRECTIONAL_SEQUENCE_LSTM; in a
+    child process because TF_USE_LEGACY_KERAS must be set before TensorFlow is imported."""
+    import subprocess
+    import tempfile
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "model.tflite")
+        subprocess.run([sys.executable, "-c", FUSED_LSTM, path], check=True, capture_output=True)
+        with open(path, "rb") as f:
+            return f.read()
 
 
 def variable_streaming():
@@ -124,7 +149,7 @@ def ops_of(path):
 def main():
     shutil.rmtree(OUT, ignore_errors=True)
     os.makedirs(OUT)
-    models = [("lstm_float", lstm_float, STEPS), ("variable_streaming", variable_streaming, STEPS)]
+    models = [("lstm_float", lstm_float, STEPS), ("fused_lstm", fused_lstm, STEPS), ("variable_streaming", variable_streaming, STEPS)]
     for name, make in HYBRID.items():
         models.append((name, make, 1))
     for name, (fn, specs) in OPS.items():

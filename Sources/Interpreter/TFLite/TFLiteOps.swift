@@ -20,6 +20,7 @@ public enum TFLiteOps {
             TFLiteSoftmax.registration,
             TFLiteLogSoftmax.registration,
             TFLiteL2Normalization.registration,
+            TFLiteUnidirectionalSequenceLSTM.registration,
             // Math
             TFLiteBinaryArithmetic.registration(.add),
             TFLiteBinaryArithmetic.registration(.sub),
