@@ -39,6 +39,10 @@ public struct Report: Codable, Sendable, Equatable {
     public var goldens: [GoldenCaseRecord]?
     /// Per-class accuracy of the forms on an evaluation set and its drift (`lockstep accuracy`).
     public var accuracy: AccuracySection?
+    /// The suite a `lockstep gate` run executed, with the per-model sections of each case.
+    public var suite: SuiteSection?
+    /// Each finding against a previous report (`lockstep gate --baseline`), and the fixed ones.
+    public var baseline: BaselineSection?
 
     public init(tool: ToolInfo = ToolInfo(), generatedAt: Date, command: CommandInfo, models: [ModelEntry] = [],
                 findings: [Finding] = [], failOn: Severity = .error) {
