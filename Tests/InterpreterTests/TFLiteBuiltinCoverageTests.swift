@@ -59,5 +59,15 @@ final class TFLiteBuiltinCoverageTests: XCTestCase {
         }
         let missing = Set(TFLiteOps.registry.opNames).subtracting(named)
         XCTAssertTrue(missing.isEmpty, "implemented but not in opsets/tflite/builtin.yaml: \(missing.sorted())")
+        // The version range of each implemented op is what the pinned LiteRT resolves (the
+        // `versions: {1: "…", 2: "…"}` map of its entry).
+        var current: String?
+        for line in yaml[ops.upperBound...].split(separator: "\n") {
+            if line.hasPrefix("  ") && !line.hasPrefix("   ") { current = String(line.dropFirst(2).prefix { $0 != ":" }); continue }
+            guard let op = current, TFLiteOps.registry.opNames.contains(op), line.trimmingCharacters(in: .whitespaces).hasPrefix("versions: {") else { continue }
+            let keys = line.split(separator: "{")[1].split(separator: ",").compactMap { Int($0.split(separator: ":")[0].trimmingCharacters(in: .whitespaces)) }
+            guard let lo = keys.min(), let hi = keys.max() else { continue }
+            XCTAssertEqual(TFLiteOps.registry.versions(domain: "", name: op), [lo...hi], "versions of \(op)")
+        }
     }
 }

@@ -24,7 +24,7 @@ func runTFLiteNode(_ op: String, version: Int = 1, _ inputs: [Tensor?], _ attrib
 }
 
 /// The TFLite builtins' float and data-movement semantics on small hand-computed cases (options,
-/// padding, masks, NaN/Inf edge values); the LiteRT-generated cases (TFLiteOpCaseTests) and the
+/// padding, masks, NaN/Inf edge values); the LiteRT-generated cases (TFLiteConformanceTests) and the
 /// mediapipe models (TFLiteRealModelTests) check them against LiteRT itself.
 final class TFLiteOpsTests: XCTestCase {
     func f(_ v: [Float], _ shape: [Int]) throws -> Tensor { try Tensor(float32: v, shape: shape) }

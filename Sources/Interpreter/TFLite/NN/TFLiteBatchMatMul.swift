@@ -8,12 +8,15 @@ struct TFLiteBatchMatMul: Kernel {
         try TFLiteSupport.arity(context, inputs: 2...2)
         let a = context.attributes
         return TFLiteBatchMatMul(adjX: try a.int("adj_x", default: 0) != 0, adjY: try a.int("adj_y", default: 0) != 0,
-                                 quantization: try TFLiteQuantization(context))
+                                 quantization: try TFLiteQuantization(context),
+                                 asymmetricInputs: try a.int("asymmetric_quantize_inputs", default: 0) != 0)
     }
 
     let adjX: Bool
     let adjY: Bool
     let quantization: TFLiteQuantization
+    /// Hybrid (float × int8): quantise the left rows asymmetrically (else symmetrically).
+    let asymmetricInputs: Bool
 
     struct Geometry {
         var m: Int, n: Int, k: Int
@@ -33,7 +36,7 @@ struct TFLiteBatchMatMul: Kernel {
     func prepare(_ inputs: [Value?], context: ExecutionContext) throws -> [TensorInfo?] {
         let (x, y) = try Inputs.two(inputs)
         if x.dtype != .int8 { try TFLiteSupport.requireFloat(x, "x") }
-        try TFLiteSupport.requireType(y, "y", x.dtype)
+        if !(x.dtype == .float32 && y.dtype == .int8) { try TFLiteSupport.requireType(y, "y", x.dtype) }
         return [TensorInfo(dtype: x.dtype, shape: try geometry(x, y).output)]
     }
 
@@ -41,6 +44,7 @@ struct TFLiteBatchMatMul: Kernel {
         let (x, y) = try Inputs.two(inputs)
         _ = try prepare(inputs, context: context)
         if x.dtype == .int8 { return [.tensor(try quantized(x, y))] }
+        if x.dtype == .float32, y.dtype == .int8 { return [.tensor(try hybrid(x, y))] }
         let g = try geometry(x, y)
         struct Visitor: BLASFloatVisitor {
             let x: Tensor, y: Tensor, g: Geometry, adjX: Bool, adjY: Bool
@@ -98,5 +102,27 @@ struct TFLiteBatchMatMul: Kernel {
         var perm = Array(0..<t.rank)
         perm.swapAt(t.rank - 2, t.rank - 1)
         return try DataMovement.transpose(t, perm: perm)
+    }
+
+    /// float32 × int8 (dynamic range) through `TFLiteHybrid.batchMatMul`, batch by batch.
+    func hybrid(_ x: Tensor, _ y: Tensor) throws -> Tensor {
+        guard let q = quantization.inputs.count > 1 ? quantization.inputs[1] : nil, q.scales.count == 1 else {
+            throw KernelError("hybrid BATCH_MATMUL needs one scale on its int8 operand", unsupported: true)
+        }
+        let a = adjX ? try swapLast(x) : x, b = adjY ? try swapLast(y) : y
+        let g = try geometry(a, b)
+        let plane = g.m * g.n, aStride = g.m * g.k, bStride = g.k * g.n
+        let aBatch = Array(a.shape.dropLast(2)), bBatch = Array(b.shape.dropLast(2))
+        return try NNSupport.read(a, as: Float.self) { ap in
+            try NNSupport.read(b, as: Int8.self) { bp in
+                try NNSupport.build(.float32, g.output, as: Float.self) { out in
+                    if plane == 0 { return }
+                    Broadcast.forEach(g.batch, inputs: [aBatch, bBatch]) { i, offsets in
+                        TFLiteHybrid.batchMatMul(m: g.m, n: g.n, k: g.k, a: ap + offsets[0] * aStride, b: bp + offsets[1] * bStride,
+                                                 filterScale: q.scales[0], asymmetric: asymmetricInputs, y: out + i * plane)
+                    }
+                }
+            }
+        }
     }
 }

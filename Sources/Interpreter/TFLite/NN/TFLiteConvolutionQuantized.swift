@@ -14,8 +14,9 @@ enum TFLiteQuantizedPaths {
         switch (x.dtype, w.dtype) {
         case (.float32, .float32), (.float64, .float64): return
         case (.int8, .int8), (.uint8, .uint8), (.int16, .int8): return
-        case (.float32, .int8), (.float32, .uint8):
-            throw KernelError("hybrid (dynamic-range) kernels with float32 input and \(w.dtype) weights are not implemented", unsupported: true)
+        case (.float32, .int8): return  // hybrid (dynamic range), `TFLiteHybrid`
+        case (.float32, .uint8):
+            throw KernelError("hybrid kernels with uint8 weights are not implemented", unsupported: true)
         default:
             throw KernelError("input \(x.dtype) with weights \(w.dtype) is not implemented", unsupported: x.dtype.isInteger)
         }

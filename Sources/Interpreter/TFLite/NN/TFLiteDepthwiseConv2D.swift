@@ -56,6 +56,19 @@ struct TFLiteDepthwiseConv2D: Kernel {
 
     func evaluate(_ inputs: [Value?], context: ExecutionContext) throws -> [Value?] {
         let (p, x, w, b, output) = try parameters(inputs)
+        if x.dtype == .float32, w.dtype == .int8 {
+            let (scales, _) = try TFLiteHybrid.channelScales(quantization.inputs[1], channels: p.outputChannels)
+            let hybrid = try NNSupport.read(x, as: Float.self) { xs in
+                try NNSupport.read(w, as: Int8.self) { ws in
+                    try NNSupport.readOptional(b, as: Float.self) { bs in
+                        try NNSupport.build(.float32, output, as: Float.self) { y in
+                            TFLiteHybrid.convolution(p, depthwise: true, x: xs, w: ws, scales: scales, bias: bs, activation: activation, y: y)
+                        }
+                    }
+                }
+            }
+            return [.tensor(hybrid)]
+        }
         if x.dtype.isInteger {
             return [.tensor(try TFLiteQuantizedPaths.convolution(p, x: x, w: w, b: b, output: output, depthwise: true,
                                                                  strides: strides, dilations: dilations, autoPad: autoPad, quantization: quantization))]

@@ -19,7 +19,8 @@ struct TFLiteFullyConnected: Kernel {
             sparse = TFLiteDensify(sparsity: sparsity, denseShape: dense)
         }
         return TFLiteFullyConnected(activation: try FusedActivation(a), keepNumDims: try a.int("keep_num_dims", default: 0) != 0,
-                                    quantization: try TFLiteQuantization(context), sparseWeights: sparse)
+                                    quantization: try TFLiteQuantization(context), sparseWeights: sparse,
+                                    asymmetricInputs: try a.int("asymmetric_quantize_inputs", default: 0) != 0)
     }
 
     let activation: FusedActivation
@@ -28,6 +29,8 @@ struct TFLiteFullyConnected: Kernel {
     /// Sparse weights (FULLY_CONNECTED version 8+) are densified before the product; the sums
     /// then include the zeros, which changes nothing but the sign of an all-zero sum.
     let sparseWeights: TFLiteDensify?
+    /// Hybrid weights: quantise the input rows asymmetrically (else symmetrically).
+    let asymmetricInputs: Bool
 
     func shapes(_ inputs: [Value?]) throws -> (x: Tensor, w: Tensor, b: Tensor?, batch: Int, output: [Int]) {
         let x = try Inputs.tensor(inputs, 0, name: "input")
@@ -42,6 +45,7 @@ struct TFLiteFullyConnected: Kernel {
         }
         if let b {
             if x.dtype.isFloatingPoint { try TFLiteSupport.requireType(b, "bias", x.dtype) }
+            if x.dtype == .float32, w.dtype == .int8 { try TFLiteSupport.requireType(b, "bias", .float32) }
             guard b.count == o else { throw KernelError("bias must have \(o) elements, found shape \(b.shape)") }
         }
         let batch = x.count / k
@@ -65,6 +69,21 @@ struct TFLiteFullyConnected: Kernel {
     func evaluate(_ inputs: [Value?], context: ExecutionContext) throws -> [Value?] {
         let s = try shapes(inputs)
         if s.x.dtype.isInteger { return [.tensor(try quantized(s.x, s.w, s.b, batch: s.batch, output: s.output))] }
+        if s.x.dtype == .float32, s.w.dtype == .int8 {
+            let units = s.w.shape[0], depth = s.w.shape[1]
+            let (scales, perChannel) = try TFLiteHybrid.channelScales(quantization.inputs[1], channels: units)
+            let y = try NNSupport.read(s.x, as: Float.self) { xs in
+                try NNSupport.read(s.w, as: Int8.self) { ws in
+                    try NNSupport.readOptional(s.b, as: Float.self) { bs in
+                        try NNSupport.build(.float32, s.output, as: Float.self) { y in
+                            TFLiteHybrid.fullyConnected(x: xs, batch: s.batch, depth: depth, w: ws, units: units, scales: scales, perChannel: perChannel,
+                                                        bias: bs, asymmetric: asymmetricInputs, activation: activation, y: y)
+                        }
+                    }
+                }
+            }
+            return [.tensor(y)]
+        }
         struct Visitor: BLASFloatVisitor {
             let x: Tensor, w: Tensor, b: Tensor?, batch: Int, output: [Int], activation: FusedActivation
             func visit<T: BLASFloat>(_: T.Type) throws -> Tensor {

@@ -1,0 +1,76 @@
+import LockstepCore
+
+/// SQUARED_DIFFERENCE (1–2: `(a - b)²` as `d·d`), POW (1: `powf`), FLOOR_DIV (1–3:
+/// `floor(a / b)`), FLOOR_MOD (1–2: `fmod` moved to the divisor's sign) with numpy broadcasting,
+/// float32 as TFLite's reference kernels compute them; FLOOR_DIV / FLOOR_MOD / POW also on int32
+/// (a zero divisor is an error, as in LiteRT).
+struct TFLiteBinaryMath: Kernel {
+    enum Operation: String, Sendable { case squaredDifference = "SQUARED_DIFFERENCE", pow = "POW", floorDiv = "FLOOR_DIV", floorMod = "FLOOR_MOD" }
+
+    static func registration(_ operation: Operation) -> OpRegistration {
+        TFLiteOps.op(operation.rawValue) { context in
+            try TFLiteSupport.arity(context, inputs: 2...2)
+            return TFLiteBinaryMath(operation: operation)
+        }
+    }
+
+    let operation: Operation
+
+    func prepare(_ inputs: [Value?], context: ExecutionContext) throws -> [TensorInfo?] {
+        let (a, b) = try Inputs.two(inputs)
+        try TFLiteSupport.requireType(b, "input 2", a.dtype)
+        guard a.dtype == .float32 || a.dtype == .float64 || (a.dtype == .int32 && operation != .squaredDifference) else {
+            throw KernelError("\(a.dtype) \(operation.rawValue) is not implemented", unsupported: true)
+        }
+        return [TensorInfo(dtype: a.dtype, shape: try Broadcast.shape([a.shape, b.shape]))]
+    }
+
+    func evaluate(_ inputs: [Value?], context: ExecutionContext) throws -> [Value?] {
+        let (a, b) = try Inputs.two(inputs)
+        _ = try prepare(inputs, context: context)
+        switch a.dtype {
+        case .int32: return [.tensor(try integer(a, b))]
+        case .float64: return [.tensor(try float(a, b, Double.self))]
+        default: return [.tensor(try float(a, b, Float.self))]
+        }
+    }
+
+    func float<T: BLASFloat>(_ a: Tensor, _ b: Tensor, _: T.Type) throws -> Tensor {
+        switch operation {
+        case .squaredDifference:
+            return try Elementwise.binary(a, b, as: T.self, and: T.self, output: T.dtype) { let d = $0 - $1; return d * d }
+        case .pow: return try Elementwise.binary(a, b, as: T.self, and: T.self, output: T.dtype) { T.pow($0, $1) }
+        case .floorDiv: return try Elementwise.binary(a, b, as: T.self, and: T.self, output: T.dtype) { ($0 / $1).rounded(.down) }
+        case .floorMod:
+            return try Elementwise.binary(a, b, as: T.self, and: T.self, output: T.dtype) { x, y in
+                let r = T.fmod(x, y)
+                return r != 0 && ((y < 0) != (r < 0)) ? r + y : r
+            }
+        }
+    }
+
+    func integer(_ a: Tensor, _ b: Tensor) throws -> Tensor {
+        if operation != .pow, try b.scalars(as: Int32.self).contains(0) { throw KernelError("integer division by zero") }
+        switch operation {
+        case .floorDiv:
+            return try Elementwise.binary(a, b, as: Int32.self, and: Int32.self, output: .int32) { x, y in
+                let q = x / y
+                return (x % y != 0) && ((x < 0) != (y < 0)) ? q - 1 : q
+            }
+        case .floorMod:
+            return try Elementwise.binary(a, b, as: Int32.self, and: Int32.self, output: .int32) { x, y in
+                let r = x % y
+                return r != 0 && ((y < 0) != (r < 0)) ? r + y : r
+            }
+        case .pow:
+            if try b.scalars(as: Int32.self).contains(where: { $0 < 0 }) { throw KernelError("POW of int32 needs non-negative exponents") }
+            return try Elementwise.binary(a, b, as: Int32.self, and: Int32.self, output: .int32) { x, y in
+                var r: Int32 = 1
+                for _ in 0..<y { r = r &* x }
+                return r
+            }
+        case .squaredDifference:
+            throw KernelError("int32 SQUARED_DIFFERENCE is not implemented", unsupported: true)
+        }
+    }
+}
