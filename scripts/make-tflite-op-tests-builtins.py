@@ -545,6 +545,17 @@ def define_cases():
     add_converted("resize_bilinear_downscale", "RESIZE_BILINEAR", lambda x: tf.compat.v1.image.resize_bilinear(x, [3, 2], half_pixel_centers=True),
                   [([1, 6, 5, 3], F32)], lambda r: [normal([1, 6, 5, 3])(r)], schemes=("int8", "int16x8"))
 
+    w_bmm = rng(26).normal(0, 0.3, size=[2, 6, 5]).astype(np.float32)
+    add_converted("batch_matmul_const_weights", "BATCH_MATMUL", lambda x: tf.matmul(x, w_bmm), [([2, 3, 6], F32)],
+                  lambda r: [normal([2, 3, 6])(r)], schemes=("int8", "int16x8"))
+    add_converted("batch_matmul_adj_x", "BATCH_MATMUL", lambda x, y: tf.matmul(x, y, adjoint_a=True), [([2, 5, 3], F32), ([2, 5, 4], F32)],
+                  lambda r: [normal([2, 5, 3])(r), normal([2, 5, 4])(r)], schemes=("int8", "int16x8"))
+    a8 = rng(27).integers(-128, 128, size=[4, 3]).astype(np.int8)
+    add_flat("batch_matmul_int8_int32_out", "BATCH_MATMUL",
+             lambda: single("BATCH_MATMUL", [([2, 2, 4], np.int8, None, ([0.05], [0])), ([4, 3], np.int8, a8, ([0.02], [0]))],
+                            [([2, 2, 3], np.int32)], options=("BatchMatMulOptions", {"adjX": False, "adjY": False}), version=3),
+             lambda r: [r.integers(-128, 128, size=[2, 2, 4]).astype(np.int8)])
+
     # uint8 models (int8 per-tensor models rewritten to uint8).
     w_conv = rng(21).normal(0, 0.5, size=[3, 3, 3, 4]).astype(np.float32)
     b_conv = rng(22).normal(0, 0.1, size=[4]).astype(np.float32)
