@@ -23,6 +23,9 @@ Goldens: LiteRT 2.3.0 with OpResolverType.BUILTIN_REF (reference kernels, no XNN
 that resolver does not register (CEIL, ROUND, SEGMENT_SUM, STABLEHLO_AND/SHIFT_LEFT/CASE) run with
 BUILTIN_WITHOUT_DEFAULT_DELEGATES (the builtin kernels, still no XNNPACK). The resolver is recorded.
 Integer and bool outputs must match bit for bit; float outputs within rtol 1e-5, atol 1e-6.
+A case's scheme (its name's suffix) is its quantisation scheme (float32; int8 / int16x8 full
+integer; uint8) or, for an unquantised case whose data is not float, that element type (int32,
+bool, int8 …).
 
 Deterministic (fixed seeds). Usage (generator venv):
   PY="$(bash scripts/generator-venv.sh)"; "$PY" scripts/make-tflite-op-tests-builtins.py [OUT] [--only SUBSTRING]
@@ -40,6 +43,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 
 import flatbuffers  # noqa: E402
+from flatbuffers import flexbuffers  # noqa: E402
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 from ai_edge_litert import interpreter as litert  # noqa: E402
@@ -317,7 +321,10 @@ def converted(fn, specs, inputs, schemes=("float32",)):
     """A case maker for a converter-made model: `inputs(r)` gives the test inputs, also used
     (float ones) as calibration data for the integer schemes."""
     def make(scheme):
-        return convert(fn, specs, scheme, lambda r: [x.astype(np.float32) for x in inputs(r)]), "converter"
+        # A quantisation scheme for float models; for models over other data the scheme names its type.
+        float_model = all(dtype == F32 for _, dtype in specs)
+        conversion = scheme if float_model and scheme in ("int8", "int8pt", "int16x8") else "float32"
+        return convert(fn, specs, conversion, lambda r: [x.astype(np.float32) for x in inputs(r)]), "converter"
     return make, inputs
 
 
@@ -361,34 +368,43 @@ def define_cases():
             return single("L2_POOL_2D", [([1, 6, 6, 2], np.float32)], [(out, np.float32)], options=opts)
         add_flat(f"l2_pool_2d_{padding.lower()}_{size}x{size}_s{stride}_{act.lower()}", "L2_POOL_2D", l2, lambda r: [normal([1, 6, 6, 2])(r)])
 
+    for lo, hi, bits, narrow in ((-1.0, 2.0, 8, False), (-0.7, 0.3, 4, False)):
+        add_flat(f"fake_quant_{bits}bit{'_narrow' if narrow else ''}", "FAKE_QUANT",
+                 lambda lo=lo, hi=hi, bits=bits, narrow=narrow: single(
+                     "FAKE_QUANT", [([3, 5], np.float32)], [([3, 5], np.float32)],
+                     options=("FakeQuantOptions", {"min": lo, "max": hi, "numBits": bits, "narrowRange": narrow}), version=2 if narrow else 1),
+                 lambda r: [normal([3, 5], 1.2)(r)])
+
     # Bool / bitwise.
     def bools(shape):
         return lambda r: [r.random(size=shape) < 0.6]
     for kind, fn in (("reduce_any", tf.reduce_any), ("reduce_all", tf.reduce_all)):
-        add_converted(f"{kind}_axis1", kind.upper(), lambda x, fn=fn: fn(x, axis=1), [([3, 4, 2], BOOL)], bools([3, 4, 2]))
+        add_converted(f"{kind}_axis1", kind.upper(), lambda x, fn=fn: fn(x, axis=1), [([3, 4, 2], BOOL)], bools([3, 4, 2]), schemes=("bool",))
         add_converted(f"{kind}_axes02_keepdims", kind.upper(), lambda x, fn=fn: fn(x, axis=[0, 2], keepdims=True), [([3, 4, 2], BOOL)],
-                      bools([3, 4, 2]))
-    add_converted("bitcast_float32_int32", "BITCAST", lambda x: tf.bitcast(x, tf.int32), [([2, 3], F32)], lambda r: [normal([2, 3])(r)])
-    add_converted("bitcast_int32_uint8", "BITCAST", lambda x: tf.bitcast(x, tf.uint8), [([2, 3], I32)],
-                  lambda r: [r.integers(-2**31, 2**31 - 1, size=[2, 3]).astype(np.int32)])
-    add_converted("bitcast_int16_int32", "BITCAST", lambda x: tf.bitcast(x, tf.int32), [([3, 2], tf.int16)],
-                  lambda r: [r.integers(-2**15, 2**15 - 1, size=[3, 2]).astype(np.int16)])
+                      bools([3, 4, 2]), schemes=("bool",))
+    add_converted("bitcast_to_int32", "BITCAST", lambda x: tf.bitcast(x, tf.int32), [([2, 3], F32)], lambda r: [normal([2, 3])(r)])
+    add_converted("bitcast_to_uint8", "BITCAST", lambda x: tf.bitcast(x, tf.uint8), [([2, 3], I32)],
+                  lambda r: [r.integers(-2**31, 2**31 - 1, size=[2, 3]).astype(np.int32)], schemes=("int32",))
+    add_converted("bitcast_to_int32", "BITCAST", lambda x: tf.bitcast(x, tf.int32), [([3, 2], tf.int16)],
+                  lambda r: [r.integers(-2**15, 2**15 - 1, size=[3, 2]).astype(np.int16)], schemes=("int16",))
     for dtype, np_dtype in ((I32, np.int32), (tf.int8, np.int8), (tf.uint8, np.uint8), (tf.int16, np.int16)):
         info = np.iinfo(np_dtype)
-        add_converted(f"bitwise_xor_{np.dtype(np_dtype).name}", "BITWISE_XOR", tf.bitwise.bitwise_xor, [([2, 5], dtype), ([5], dtype)],
+        add_converted("bitwise_xor", "BITWISE_XOR", tf.bitwise.bitwise_xor, [([2, 5], dtype), ([5], dtype)],
                       lambda r, np_dtype=np_dtype, info=info: [r.integers(info.min, info.max, size=[2, 5], endpoint=True).astype(np_dtype),
-                                                              r.integers(info.min, info.max, size=[5], endpoint=True).astype(np_dtype)])
+                                                              r.integers(info.min, info.max, size=[5], endpoint=True).astype(np_dtype)],
+                      schemes=(np.dtype(np_dtype).name,))
         bits = info.bits
 
         def shifts(r, np_dtype=np_dtype, info=info, bits=bits):
             x = r.integers(info.min, info.max, size=[2, 6], endpoint=True).astype(np_dtype)
             s = np.array([0, 1, 3, bits - 1, bits + 5, 0 if info.min == 0 else -2], dtype=np_dtype)
             return [x, s]
-        add_converted(f"right_shift_{np.dtype(np_dtype).name}", "RIGHT_SHIFT", tf.bitwise.right_shift, [([2, 6], dtype), ([6], dtype)], shifts)
+        add_converted("right_shift", "RIGHT_SHIFT", tf.bitwise.right_shift, [([2, 6], dtype), ([6], dtype)], shifts,
+                      schemes=(np.dtype(np_dtype).name,))
 
     # Shape / indexing.
-    add_converted("where_bool", "WHERE", lambda x: tf.where(x), [([3, 4], BOOL)], bools([3, 4]))
-    add_converted("where_float", "WHERE", lambda x: tf.where(tf.cast(x, tf.bool)), [([2, 3, 2], F32)],
+    add_converted("where", "WHERE", lambda x: tf.where(x), [([3, 4], BOOL)], bools([3, 4]), schemes=("bool",))
+    add_converted("where", "WHERE", lambda x: tf.where(tf.cast(x, tf.bool)), [([2, 3, 2], F32)],
                   lambda r: [np.where(r.random([2, 3, 2]) < 0.5, 0.0, r.normal(size=[2, 3, 2])).astype(np.float32)])
     # A reshape to a runtime shape of runtime length keeps the rank unknown, so RANK is not folded.
     add_converted("rank", "RANK", lambda x, s: tf.rank(tf.reshape(x, s)), [([None], F32), ([None], I32)],
@@ -396,31 +412,32 @@ def define_cases():
     add_converted("reverse_sequence_seq1_batch0", "REVERSE_SEQUENCE",
                   lambda x, l: tf.reverse_sequence(x, l, seq_axis=1, batch_axis=0), [([3, 5, 2], F32), ([3], I32)],
                   lambda r: [normal([3, 5, 2])(r), np.array([5, 0, 3], np.int32)])
-    add_converted("reverse_sequence_seq0_batch2_int32", "REVERSE_SEQUENCE",
+    add_converted("reverse_sequence_seq0_batch2", "REVERSE_SEQUENCE",
                   lambda x, l: tf.reverse_sequence(x, l, seq_axis=0, batch_axis=2), [([4, 2, 3], I32), ([3], I64)],
-                  lambda r: [r.integers(-50, 50, size=[4, 2, 3]).astype(np.int32), np.array([2, 4, 1], np.int64)])
+                  lambda r: [r.integers(-50, 50, size=[4, 2, 3]).astype(np.int32), np.array([2, 4, 1], np.int64)], schemes=("int32",))
     add_converted("matrix_diag", "MATRIX_DIAG", tf.linalg.diag, [([2, 3], F32)], lambda r: [normal([2, 3])(r)])
-    add_converted("matrix_diag_int32", "MATRIX_DIAG", tf.linalg.diag, [([4], I32)], lambda r: [r.integers(-9, 9, size=[4]).astype(np.int32)])
+    add_converted("matrix_diag", "MATRIX_DIAG", tf.linalg.diag, [([4], I32)], lambda r: [r.integers(-9, 9, size=[4]).astype(np.int32)],
+                  schemes=("int32",))
     add_converted("matrix_set_diag", "MATRIX_SET_DIAG", tf.linalg.set_diag, [([2, 3, 4], F32), ([2, 3], F32)],
                   lambda r: [normal([2, 3, 4])(r), normal([2, 3])(r)])
     add_converted("matrix_set_diag_tall", "MATRIX_SET_DIAG", tf.linalg.set_diag, [([4, 2], F32), ([2], F32)],
                   lambda r: [normal([4, 2])(r), normal([2])(r)])
     add_converted("scatter_nd", "SCATTER_ND", lambda i, u: tf.scatter_nd(i, u, [5, 3]), [([4, 1], I32), ([4, 3], F32)],
                   lambda r: [np.array([[1], [3], [1], [0]], np.int32), normal([4, 3])(r)])
-    add_converted("scatter_nd_int32_2d", "SCATTER_ND", lambda i, u: tf.scatter_nd(i, u, [3, 4]), [([5, 2], I32), ([5], I32)],
-                  lambda r: [np.array([[0, 1], [2, 3], [0, 1], [1, 0], [2, 2]], np.int32), r.integers(-9, 9, size=[5]).astype(np.int32)])
+    add_converted("scatter_nd_2d", "SCATTER_ND", lambda i, u: tf.scatter_nd(i, u, [3, 4]), [([5, 2], I32), ([5], I32)],
+                  lambda r: [np.array([[0, 1], [2, 3], [0, 1], [1, 0], [2, 2]], np.int32), r.integers(-9, 9, size=[5]).astype(np.int32)], schemes=("int32",))
     add_converted("sparse_to_dense", "SPARSE_TO_DENSE", lambda i, v: tf.compat.v1.sparse_to_dense(i, [3, 4], v, -1.5),
                   [([3, 2], I32), ([3], F32)], lambda r: [np.array([[0, 1], [1, 3], [2, 0]], np.int32), normal([3])(r)])
-    add_converted("sparse_to_dense_1d_scalar_int32", "SPARSE_TO_DENSE", lambda i: tf.compat.v1.sparse_to_dense(i, [6], 7, 0),
-                  [([3], I32)], lambda r: [np.array([0, 2, 5], np.int32)])
+    add_converted("sparse_to_dense_1d_scalar", "SPARSE_TO_DENSE", lambda i: tf.compat.v1.sparse_to_dense(i, [6], 7, 0),
+                  [([3], I32)], lambda r: [np.array([0, 2, 5], np.int32)], schemes=("int32",))
     add_converted("unique", "UNIQUE", lambda x: tf.unique(x), [([8], F32)],
                   lambda r: [np.array([1.5, -2, 1.5, 0, -0.0, 7, -2, 3], np.float32)])
-    add_converted("unique_int32_int64_idx", "UNIQUE", lambda x: tf.unique(x, out_idx=tf.int64), [([7], I32)],
-                  lambda r: [np.array([4, 4, -1, 9, -1, 4, 2], np.int32)])
+    add_converted("unique_int64_idx", "UNIQUE", lambda x: tf.unique(x, out_idx=tf.int64), [([7], I32)],
+                  lambda r: [np.array([4, 4, -1, 9, -1, 4, 2], np.int32)], schemes=("int32",))
     add_converted("broadcast_args", "BROADCAST_ARGS", tf.broadcast_dynamic_shape, [([3], I32), ([2], I32)],
-                  lambda r: [np.array([2, 1, 4], np.int32), np.array([3, 1], np.int32)])
-    add_converted("broadcast_args_int64", "BROADCAST_ARGS", tf.broadcast_dynamic_shape, [([2], I64), ([3], I64)],
-                  lambda r: [np.array([1, 5], np.int64), np.array([4, 1, 5], np.int64)])
+                  lambda r: [np.array([2, 1, 4], np.int32), np.array([3, 1], np.int32)], schemes=("int32",))
+    add_converted("broadcast_args", "BROADCAST_ARGS", tf.broadcast_dynamic_shape, [([2], I64), ([3], I64)],
+                  lambda r: [np.array([1, 5], np.int64), np.array([4, 1, 5], np.int64)], schemes=("int64",))
 
     from tensorflow.compiler.tf2xla.python import xla
     add_converted("dynamic_update_slice", "DYNAMIC_UPDATE_SLICE", xla.dynamic_update_slice, [([4, 5], F32), ([2, 3], F32), ([2], I32)],
@@ -428,41 +445,43 @@ def define_cases():
     add_converted("dynamic_update_slice_clamped", "DYNAMIC_UPDATE_SLICE", xla.dynamic_update_slice,
                   [([3, 4, 2], F32), ([2, 3, 1], F32), ([3], I32)],
                   lambda r: [normal([3, 4, 2])(r), normal([2, 3, 1])(r), np.array([-2, 3, 5], np.int32)])
-    add_converted("dynamic_update_slice_int32", "DYNAMIC_UPDATE_SLICE", xla.dynamic_update_slice, [([5], I32), ([2], I32), ([1], I32)],
-                  lambda r: [np.arange(5, dtype=np.int32), np.array([-7, -8], np.int32), np.array([2], np.int32)])
+    add_converted("dynamic_update_slice", "DYNAMIC_UPDATE_SLICE", xla.dynamic_update_slice, [([5], I32), ([2], I32), ([1], I32)],
+                  lambda r: [np.arange(5, dtype=np.int32), np.array([-7, -8], np.int32), np.array([2], np.int32)],
+                  schemes=("int32",))
     for dtype, shape, dil, pad in ((np.float32, [3, 4], [2, 3], -1.5), (np.int32, [2, 2, 3], [1, 3, 2], 7), (np.int8, [4], [3], 0)):
         def dilate(dtype=dtype, shape=shape, dil=dil, pad=pad):
             out = [(s - 1) * d + 1 for s, d in zip(shape, dil)]
             return single("DILATE", [(shape, dtype), ([len(dil)], np.int32, np.array(dil, np.int32)), ([], dtype, np.array(pad, dtype))],
                           [(out, dtype)], options2=("DilateOptions", {}))
         gen = (lambda r, dtype=dtype, shape=shape: [normal(shape)(r)] if dtype == np.float32 else [r.integers(-20, 20, size=shape).astype(dtype)])
-        add_flat(f"dilate_{np.dtype(dtype).name}", "DILATE", dilate, gen)
+        add_flat("dilate", "DILATE", dilate, gen, scheme=np.dtype(dtype).name)
 
     # Segment / lookup.
     add_converted("segment_sum", "SEGMENT_SUM", tf.math.segment_sum, [([5, 3], F32), ([5], I32)],
                   lambda r: [normal([5, 3])(r), np.array([0, 0, 1, 2, 2], np.int32)])
-    add_converted("segment_sum_int32", "SEGMENT_SUM", tf.math.segment_sum, [([4], I32), ([4], I32)],
-                  lambda r: [np.array([3, -1, 8, 5], np.int32), np.array([0, 0, 0, 1], np.int32)])
+    add_converted("segment_sum", "SEGMENT_SUM", tf.math.segment_sum, [([4], I32), ([4], I32)],
+                  lambda r: [np.array([3, -1, 8, 5], np.int32), np.array([0, 0, 0, 1], np.int32)], schemes=("int32",))
     for kind, fn in (("sum", tf.math.unsorted_segment_sum), ("prod", tf.math.unsorted_segment_prod),
                      ("max", tf.math.unsorted_segment_max), ("min", tf.math.unsorted_segment_min)):
         add_converted(f"unsorted_segment_{kind}", f"UNSORTED_SEGMENT_{kind.upper()}", lambda x, s, fn=fn: fn(x, s, 4),
                       [([6, 2], F32), ([6], I32)], lambda r: [normal([6, 2])(r), np.array([3, 0, -1, 3, 0, 1], np.int32)])
-        add_converted(f"unsorted_segment_{kind}_int32_2d_ids", f"UNSORTED_SEGMENT_{kind.upper()}", lambda x, s, fn=fn: fn(x, s, 3),
+        add_converted(f"unsorted_segment_{kind}_2d_ids", f"UNSORTED_SEGMENT_{kind.upper()}", lambda x, s, fn=fn: fn(x, s, 3),
                       [([2, 3, 2], I32), ([2, 3], I32)],
-                      lambda r: [r.integers(-5, 6, size=[2, 3, 2]).astype(np.int32), np.array([[0, 2, 0], [2, -1, 0]], np.int32)])
+                      lambda r: [r.integers(-5, 6, size=[2, 3, 2]).astype(np.int32), np.array([[0, 2, 0], [2, -1, 0]], np.int32)],
+                      schemes=("int32",))
     add_converted("bucketize", "BUCKETIZE", lambda x: tf.raw_ops.Bucketize(input=x, boundaries=[-1.0, 0.0, 0.5, 2.0]), [([3, 4], F32)],
                   lambda r: [np.concatenate([np.array([-1.0, 0.0, 0.5, 2.0], np.float32), normal([8])(r)]).reshape(3, 4)])
-    add_converted("bucketize_int32", "BUCKETIZE", lambda x: tf.raw_ops.Bucketize(input=x, boundaries=[0.0, 3.0, 10.0]), [([6], I32)],
-                  lambda r: [np.array([-4, 0, 2, 3, 10, 11], np.int32)])
+    add_converted("bucketize", "BUCKETIZE", lambda x: tf.raw_ops.Bucketize(input=x, boundaries=[0.0, 3.0, 10.0]), [([6], I32)],
+                  lambda r: [np.array([-4, 0, 2, 3, 10, 11], np.int32)], schemes=("int32",))
 
     table = rng(7).normal(0, 1, size=[6, 4]).astype(np.float32)
     ids = lambda r: [np.array([5, 0, 3, 3], np.int32)]  # noqa: E731
     add_flat("embedding_lookup", "EMBEDDING_LOOKUP",
              lambda: single("EMBEDDING_LOOKUP", [([4], np.int32), ([6, 4], np.float32, table)], [([4, 4], np.float32)]), ids)
     table3 = rng(8).integers(-40, 40, size=[5, 2, 3]).astype(np.int32)
-    add_flat("embedding_lookup_int32_3d", "EMBEDDING_LOOKUP",
+    add_flat("embedding_lookup_3d", "EMBEDDING_LOOKUP",
              lambda: single("EMBEDDING_LOOKUP", [([3], np.int32), ([5, 2, 3], np.int32, table3)], [([3, 2, 3], np.int32)]),
-             lambda r: [np.array([4, 1, 4], np.int32)])
+             lambda r: [np.array([4, 1, 4], np.int32)], scheme="int32")
     q8 = rng(9).integers(-127, 128, size=[6, 4]).astype(np.int8)
     add_flat("embedding_lookup_hybrid_int8", "EMBEDDING_LOOKUP",
              lambda: single("EMBEDDING_LOOKUP", [([4], np.int32), ([6, 4], np.int8, q8, ([0.037], [0]))], [([4, 4], np.float32)], version=2), ids)
@@ -470,9 +489,9 @@ def define_cases():
     add_flat("embedding_lookup_hybrid_int8_per_row", "EMBEDDING_LOOKUP",
              lambda: single("EMBEDDING_LOOKUP", [([4], np.int32), ([6, 4], np.int8, q8, (scales, [0] * 6, 0))], [([4, 4], np.float32)],
                             version=3), ids)
-    add_flat("embedding_lookup_int8", "EMBEDDING_LOOKUP",
+    add_flat("embedding_lookup", "EMBEDDING_LOOKUP",
              lambda: single("EMBEDDING_LOOKUP", [([4], np.int32), ([6, 4], np.int8, q8, ([0.037], [3]))], [([4, 4], np.int8, ([0.037], [3]))],
-                            version=2), ids)
+                            version=2), ids, scheme="int8")
 
     def int4_model():
         codes = rng(10).integers(-8, 8, size=[6, 5])
@@ -506,7 +525,7 @@ def define_cases():
             if dtype == np.int32:
                 return [r.integers(-50, 50, size=[1, 5, 6, 2]).astype(np.int32)]
             return [r.uniform(0.5, 1.5, size=[1, 5, 6, 2]).astype(np.float32)]
-        add_flat(f"reduce_window_{fn_name.lower()}_{np.dtype(dtype).name}", "REDUCE_WINDOW", reduce_window, gen)
+        add_flat(f"reduce_window_{fn_name.lower()}", "REDUCE_WINDOW", reduce_window, gen, scheme=np.dtype(dtype).name)
 
     # Detection.
     def boxes(r, n=10):
@@ -551,10 +570,16 @@ def define_cases():
     add_converted("batch_matmul_adj_x", "BATCH_MATMUL", lambda x, y: tf.matmul(x, y, adjoint_a=True), [([2, 5, 3], F32), ([2, 5, 4], F32)],
                   lambda r: [normal([2, 5, 3])(r), normal([2, 5, 4])(r)], schemes=("int8", "int16x8"))
     a8 = rng(27).integers(-128, 128, size=[4, 3]).astype(np.int8)
-    add_flat("batch_matmul_int8_int32_out", "BATCH_MATMUL",
+    add_flat("batch_matmul_int32_out", "BATCH_MATMUL",
              lambda: single("BATCH_MATMUL", [([2, 2, 4], np.int8, None, ([0.05], [0])), ([4, 3], np.int8, a8, ([0.02], [0]))],
                             [([2, 2, 3], np.int32)], options=("BatchMatMulOptions", {"adjX": False, "adjY": False}), version=3),
-             lambda r: [r.integers(-128, 128, size=[2, 2, 4]).astype(np.int8)])
+             lambda r: [r.integers(-128, 128, size=[2, 2, 4]).astype(np.int8)], scheme="int8")
+
+    add_flat("batch_matmul_int16_int8_weights", "BATCH_MATMUL",
+             lambda: single("BATCH_MATMUL", [([2, 2, 4], np.int16, None, ([0.001], [0])), ([4, 3], np.int8, a8, ([0.02], [0]))],
+                            [([2, 2, 3], np.int16, ([0.0015], [0]))], options=("BatchMatMulOptions", {"adjX": False, "adjY": False}),
+                            version=4),
+             lambda r: [r.integers(-3000, 3000, size=[2, 2, 4]).astype(np.int16)], scheme="int16x8")
 
     # uint8 models (int8 per-tensor models rewritten to uint8).
     w_conv = rng(21).normal(0, 0.5, size=[3, 3, 3, 4]).astype(np.float32)
@@ -602,6 +627,221 @@ def define_cases():
 
 
 # ---------------------------------------------------------------------------------------------
+# StableHLO builtins (JAX / PyTorch ODML exports): the ones LiteRT 2.3.0 resolves, as flatbuffers.
+
+
+def body_graph(fm: FlatModel, op, dtype):
+    """A scalar region subgraph `(a, b) -> op(a, b)`, or `(a, b) -> b` when `op` is None."""
+    g = fm.graph()
+    a, b = g.input([], dtype), g.input([], dtype)
+    if op is None:
+        g.outputs(b)
+    else:
+        o = g.tensor([], dtype)
+        g.op(op, [a, b], [o])
+        g.outputs(o)
+    return len(fm.m.subgraphs) - 1
+
+
+def stablehlo_binary(op, dtype, shape=(2, 5)):
+    return lambda: single(op, [(list(shape), dtype), (list(shape), dtype)], [(list(shape), dtype)])
+
+
+def stablehlo_gather(operand, indices, out, options):
+    return lambda: single("STABLEHLO_GATHER", [(operand, np.float32), (indices, np.int32)], [(out, np.float32)],
+                          options2=("StablehloGatherOptions", options))
+
+
+def stablehlo_scatter(body_op, dtype=np.float32):
+    def build():
+        fm = FlatModel()
+        g = fm.graph()
+        x, i, u = g.input([5, 3], dtype), g.input([4, 1], np.int32), g.input([4, 3], dtype)
+        o = g.tensor([5, 3], dtype)
+        body = body_graph(fm, body_op, dtype)
+        g.op("STABLEHLO_SCATTER", [x, i, u], [o], options2=("StablehloScatterOptions", {
+            "updateWindowDims": [1], "insertedWindowDims": [0], "scatterDimsToOperandDims": [0], "indexVectorDim": 1,
+            "updateComputationSubgraphIndex": body}))
+        g.outputs(o)
+        return fm.bytes()
+    return build
+
+
+def stablehlo_reduce_window(body_op, dtype, init):
+    def build():
+        fm = FlatModel()
+        g = fm.graph()
+        x = g.input([1, 4, 5, 1], dtype)
+        v = g.tensor([], dtype, data=np.array(init, dtype))
+        # dilated [1, 4, 9, 1], padded [1, 5, 10, 1], windows 2x2 with strides (2, 1) and window dilation (1, 2)
+        o = g.tensor([1, 2, 8, 1], dtype)
+        body = body_graph(fm, body_op, dtype)
+        g.op("STABLEHLO_REDUCE_WINDOW", [x, v], [o], options2=("StablehloReduceWindowOptions", {
+            "windowDimensions": [1, 2, 2, 1], "windowStrides": [1, 2, 1, 1], "baseDilations": [1, 1, 2, 1],
+            "windowDilations": [1, 1, 2, 1], "padding": [0, 0, 1, 0, 0, 1, 0, 0], "bodySubgraphIndex": body}))
+        g.outputs(o)
+        return fm.bytes()
+    return build
+
+
+def stablehlo_composite():
+    fm = FlatModel()
+    g = fm.graph()
+    x, y = g.input([2, 3], np.float32), g.input([2, 3], np.float32)
+    o = g.tensor([2, 3], np.float32)
+    d = fm.graph()
+    a, b = d.input([2, 3], np.float32), d.input([2, 3], np.float32)
+    t, r = d.tensor([2, 3], np.float32), d.tensor([2, 3], np.float32)
+    d.op("STABLEHLO_MULTIPLY", [a, b], [t])
+    d.op("STABLEHLO_ADD", [t, a], [r])
+    d.outputs(r)
+    g.op("STABLEHLO_COMPOSITE", [x, y], [o], options2=("StableHLOCompositeOptions", {
+        "name": "lockstep.mul_add", "decompositionSubgraphIndex": 1,
+        "compositeAttributes": list(flexbuffers.Dumps({"alpha": 1.0})), "compositeAttributesFormat": 0}))
+    g.outputs(o)
+    return fm.bytes()
+
+
+def stablehlo_case():
+    fm = FlatModel()
+    g = fm.graph()
+    k, x, y = g.input([], np.int32), g.input([3], np.float32), g.input([3], np.float32)
+    o = g.tensor([3], np.float32)
+    branches = []
+    for op in ("STABLEHLO_ADD", "STABLEHLO_MULTIPLY", "STABLEHLO_MAXIMUM"):
+        b = fm.graph()
+        a, c = b.input([3], np.float32), b.input([3], np.float32)
+        r = b.tensor([3], np.float32)
+        b.op(op, [a, c], [r])
+        b.outputs(r)
+        branches.append(len(fm.m.subgraphs) - 1)
+    g.op("STABLEHLO_CASE", [k, x, y], [o], options2=("StablehloCaseOptions", {"branchSubgraphIndices": branches}))
+    g.outputs(o)
+    return fm.bytes()
+
+
+def define_stablehlo_cases():
+    def pair(dtype, shape=(2, 5), lo=-100, hi=100):
+        def gen(r):
+            if dtype == np.bool_:
+                return [r.random(shape) < 0.5, r.random(shape) < 0.5]
+            if np.dtype(dtype).kind == "f":
+                a, b = r.normal(0, 2, size=shape).astype(dtype), r.normal(0, 2, size=shape).astype(dtype)
+                a.flat[0], b.flat[1] = np.nan, np.nan
+                return [a, b]
+            return [r.integers(lo, hi, size=shape).astype(dtype), r.integers(lo, hi, size=shape).astype(dtype)]
+        return gen
+    for op, dtype in (("STABLEHLO_ADD", np.float32), ("STABLEHLO_ADD", np.int8), ("STABLEHLO_ADD", np.float16),
+                      ("STABLEHLO_MULTIPLY", np.float32), ("STABLEHLO_MULTIPLY", np.int16), ("STABLEHLO_MULTIPLY", np.bool_),
+                      ("STABLEHLO_MAXIMUM", np.float32), ("STABLEHLO_MAXIMUM", np.int32), ("STABLEHLO_MINIMUM", np.float32),
+                      ("STABLEHLO_MINIMUM", np.int64), ("STABLEHLO_AND", np.int32), ("STABLEHLO_AND", np.bool_)):
+        add_flat(op.lower(), op, stablehlo_binary(op, dtype), pair(dtype), scheme=np.dtype(dtype).name)
+    for dtype, bits in ((np.int8, 8), (np.int32, 32)):
+        def shifts(r, dtype=dtype, bits=bits):
+            x = r.integers(-100, 100, size=[2, 6]).astype(dtype)
+            s = np.array([[0, 1, 3, bits - 1, 9, 2], [4, 5, 6, 7, 1, 0]], dtype)
+            return [x, s]
+        add_flat("stablehlo_shift_left", "STABLEHLO_SHIFT_LEFT", stablehlo_binary("STABLEHLO_SHIFT_LEFT", dtype, (2, 6)),
+                 shifts, scheme=np.dtype(dtype).name)
+    for dtype in (np.float32, np.int8):
+        def pad(dtype=dtype):
+            return single("STABLEHLO_PAD", [([3, 4], dtype), ([], dtype, np.array(7, dtype))], [([5, 5], dtype)],
+                          options2=("StablehloPadOptions", {"edgePaddingLow": [1, -1], "edgePaddingHigh": [-1, 0],
+                                                            "interiorPadding": [1, 0]}))
+        add_flat("stablehlo_pad", "STABLEHLO_PAD", pad,
+                 lambda r, dtype=dtype: [r.normal(size=[3, 4]).astype(dtype) if dtype == np.float32 else r.integers(-9, 9, [3, 4]).astype(dtype)],
+                 scheme=np.dtype(dtype).name)
+    add_flat("stablehlo_gather_take_rows", "STABLEHLO_GATHER",
+             stablehlo_gather([5, 3], [4, 1], [4, 3], {"offsetDims": [1], "collapsedSliceDims": [0], "startIndexMap": [0],
+                                                       "indexVectorDim": 1, "sliceSizes": [1, 3]}),
+             lambda r: [normal([5, 3])(r), np.array([[4], [0], [7], [-2]], np.int32)])
+    add_flat("stablehlo_gather_windows", "STABLEHLO_GATHER",
+             stablehlo_gather([4, 5, 2], [3, 2], [3, 2, 2, 2], {"offsetDims": [1, 2, 3], "collapsedSliceDims": [], "startIndexMap": [0, 1],
+                                                                 "indexVectorDim": 1, "sliceSizes": [2, 2, 2]}),
+             lambda r: [normal([4, 5, 2])(r), np.array([[0, 0], [3, 4], [1, 2]], np.int32)])
+    scatter_inputs = lambda r: [normal([5, 3])(r), np.array([[1], [3], [1], [6]], np.int32), normal([4, 3])(r)]  # noqa: E731
+    add_flat("stablehlo_scatter_add", "STABLEHLO_SCATTER", stablehlo_scatter("STABLEHLO_ADD"), scatter_inputs)
+    add_flat("stablehlo_scatter_update", "STABLEHLO_SCATTER", stablehlo_scatter(None), scatter_inputs)
+    add_flat("stablehlo_scatter_max", "STABLEHLO_SCATTER", stablehlo_scatter("STABLEHLO_MAXIMUM", np.int32),
+             lambda r: [r.integers(-9, 9, [5, 3]).astype(np.int32), np.array([[1], [3], [1], [0]], np.int32),
+                        r.integers(-9, 9, [4, 3]).astype(np.int32)], scheme="int32")
+    add_flat("stablehlo_reduce_window_max", "STABLEHLO_REDUCE_WINDOW", stablehlo_reduce_window("STABLEHLO_MAXIMUM", np.float32, -np.inf),
+             lambda r: [normal([1, 4, 5, 1])(r)])
+    add_flat("stablehlo_reduce_window_add", "STABLEHLO_REDUCE_WINDOW", stablehlo_reduce_window("STABLEHLO_ADD", np.int32, 0),
+             lambda r: [r.integers(-20, 20, [1, 4, 5, 1]).astype(np.int32)], scheme="int32")
+    add_flat("stablehlo_composite", "STABLEHLO_COMPOSITE", stablehlo_composite, lambda r: [normal([2, 3])(r), normal([2, 3])(r)])
+    add_flat("stablehlo_case_branch1", "STABLEHLO_CASE", stablehlo_case,
+             lambda r: [np.array(1, np.int32), normal([3])(r), normal([3])(r)])
+    add_flat("stablehlo_case_out_of_range", "STABLEHLO_CASE", stablehlo_case,
+             lambda r: [np.array(7, np.int32), normal([3])(r), normal([3])(r)])
+
+
+# ---------------------------------------------------------------------------------------------
+# Element-type probes: every implemented elementwise builtin in every non-float32 element type
+# LiteRT's kernel runs (per-tensor quantisation for int8 / uint8 / int16, as
+# scripts/gen-tflite-builtin-opset.py probes them), so a type the kernel registers and Lockstep
+# lacks shows up as a failing case.
+
+PROBE_UNARY = ["ABS", "CEIL", "COS", "ELU", "EXP", "FLOOR", "GELU", "HARD_SWISH", "LOG", "LOGISTIC", "NEG", "RELU", "RELU6",
+               "RELU_N1_TO_1", "RELU_0_TO_1", "ROUND", "RSQRT", "SIGN", "SIN", "SQRT", "SQUARE", "TANH", "ZEROS_LIKE", "LOGICAL_NOT"]
+PROBE_BINARY = ["ADD", "SUB", "MUL", "DIV", "MAXIMUM", "MINIMUM", "POW", "FLOOR_DIV", "FLOOR_MOD", "SQUARED_DIFFERENCE",
+                "LOGICAL_AND", "LOGICAL_OR"]
+PROBE_COMPARISON = ["EQUAL", "NOT_EQUAL", "LESS", "LESS_EQUAL", "GREATER", "GREATER_EQUAL"]
+PROBE_TYPES = {"float16": np.float16, "float64": np.float64, "int8": np.int8, "uint8": np.uint8, "int16": np.int16,
+               "int32": np.int32, "int64": np.int64, "bool": np.bool_}
+PROBE_Q = {"int8": ([0.1], [0]), "uint8": ([0.1], [128]), "int16": ([0.1], [0])}
+PROBE_FIXED_Q = {("LOGISTIC", "int8"): ([1 / 256], [-128]), ("LOGISTIC", "uint8"): ([1 / 256], [0]),
+                 ("LOGISTIC", "int16"): ([1 / 32768], [0]), ("TANH", "int8"): ([1 / 128], [0]),
+                 ("TANH", "uint8"): ([1 / 128], [128]), ("TANH", "int16"): ([1 / 32768], [0])}
+
+
+def probe_runs(model: bytes) -> bool:
+    import tempfile
+    with tempfile.NamedTemporaryFile(suffix=".tflite") as f:
+        f.write(model)
+        f.flush()
+        try:
+            interp, _ = interpreter(f.name)
+            interp.allocate_tensors()
+            for d in interp.get_input_details():
+                interp.set_tensor(d["index"], np.ones(d["shape"], dtype=d["dtype"]))
+            interp.invoke()
+            return True
+        except Exception:  # noqa: BLE001 - LiteRT refuses the type: not a case
+            return False
+
+
+def probe_values(dtype, r, shape, positive=False):
+    if dtype == np.bool_:
+        return r.random(shape) < 0.5
+    if np.dtype(dtype).kind == "f":
+        v = r.normal(0, 2, size=shape)
+        return (np.abs(v) + 0.5 if positive else v).astype(dtype)
+    info = np.iinfo(dtype)
+    lo, hi = (1, min(info.max, 9)) if positive else (max(info.min, -60), min(info.max, 60))
+    if dtype == np.uint8 and not positive:
+        lo, hi = 68, 188  # around the zero point 128
+    return r.integers(lo, hi, size=shape, endpoint=True).astype(dtype)
+
+
+def define_probe_cases():
+    for op in PROBE_UNARY + PROBE_BINARY + PROBE_COMPARISON:
+        for name, dtype in PROBE_TYPES.items():
+            n = 1 if op in PROBE_UNARY else 2
+            q = PROBE_Q.get(name)
+            out_dtype = np.bool_ if op in PROBE_COMPARISON else dtype
+            out_q = PROBE_FIXED_Q.get((op, name), q if out_dtype == dtype else None)
+            model = single(op, [([2, 3], dtype, None, q) for _ in range(n)], [([2, 3], out_dtype, out_q)])
+            if not probe_runs(model):
+                continue
+            positive = op in ("LOG", "SQRT", "RSQRT", "DIV", "FLOOR_DIV", "FLOOR_MOD", "POW")
+
+            def gen(r, dtype=dtype, n=n, positive=positive):
+                return [probe_values(dtype, r, [2, 3], positive) for _ in range(n)]
+            add_flat(f"dtype_{op.lower()}", op, (lambda model=model: model), gen, scheme=name)
+
+
+# ---------------------------------------------------------------------------------------------
 
 
 def main() -> int:
@@ -611,6 +851,8 @@ def main() -> int:
     args = parser.parse_args()
     tf.random.set_seed(0)
     define_cases()
+    define_stablehlo_cases()
+    define_probe_cases()
     os.makedirs(args.out, exist_ok=True)
     if not args.only:  # regenerate this script's cases from scratch, never touch the others
         for name in os.listdir(args.out):

@@ -146,6 +146,19 @@ public enum TFLiteOps {
             TFLiteReduceWindow.registration,
             TFLiteNonMaxSuppression.registration(soft: false),
             TFLiteNonMaxSuppression.registration(soft: true),
+            TFLiteStablehloBinary.registration(.add),
+            TFLiteStablehloBinary.registration(.multiply),
+            TFLiteStablehloBinary.registration(.maximum),
+            TFLiteStablehloBinary.registration(.minimum),
+            TFLiteStablehloBinary.registration(.and),
+            TFLiteStablehloShiftLeft.registration,
+            TFLiteStablehloPad.registration,
+            TFLiteStablehloGather.registration,
+            TFLiteStablehloScatter.registration,
+            TFLiteStablehloReduceWindow.registration,
+            TFLiteStablehloComposite.registration,
+            TFLiteStablehloCase.registration,
+            TFLiteFakeQuant.registration,
         ]
     }
 
