@@ -16,7 +16,9 @@ import LockstepCore
 /// order); the IoU is computed in float32, a candidate is dropped at `iou >= iou_threshold`, and V5
 /// decays its score by `expf(-0.5 / sigma · iou²)` per earlier selection. Outputs: the selected
 /// indices (V5: and their scores) — padded with zeros to `max_output_size` when that input is a
-/// constant, else exactly as many as were selected — and the count (int32 scalar).
+/// constant, else exactly as many as were selected — and the count (int32 scalar). As in LiteRT, a
+/// selected candidate goes back into the queue and is dropped when it meets itself (IoU 1), so a
+/// zero-area box (IoU 0 even with itself) is selected repeatedly — LiteRT 2.3.0 does the same.
 struct TFLiteNonMaxSuppression: Kernel {
     static func registration(soft: Bool) -> OpRegistration {
         TFLiteOps.op(soft ? "NON_MAX_SUPPRESSION_V5" : "NON_MAX_SUPPRESSION_V4") { context in
