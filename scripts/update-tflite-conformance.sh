@@ -52,6 +52,11 @@ lines = [
     "(`BUILTIN_WITHOUT_DEFAULT_DELEGATES`), because LiteRT 2.3.0's reference SUM returns -1 for most",
     "outputs of that case; ELU cases use the same resolver because BUILTIN_REF does not register ELU.",
     "",
+    "The `builtin_*` cases come from scripts/make-tflite-op-tests-builtins.py (the builtins added in round 2,",
+    "flatbuffer-built models where the converter does not emit the op, uint8 models, element-type probes",
+    "`builtin_dtype_*`); CEIL, ROUND, SEGMENT_SUM, STABLEHLO_AND / SHIFT_LEFT / CASE goldens come from the",
+    "builtin resolver, which alone registers them (docs/tflite-builtins.md).",
+    "",
     "| op | cases | passed | failed | unsupported | skipped |",
     "| --- | ---: | ---: | ---: | ---: | ---: |",
 ]
