@@ -88,6 +88,8 @@ final class RunTests: XCTestCase {
         XCTAssertLessThanOrEqual(result.minMs, result.p50Ms)
         XCTAssertLessThanOrEqual(result.p50Ms, result.p95Ms)
         XCTAssertLessThanOrEqual(result.p95Ms, result.p99Ms)
+        XCTAssertLessThanOrEqual(result.cpuMinMs, result.cpuP50Ms)
+        XCTAssertGreaterThan(result.cpuP50Ms, 0)
         XCTAssertGreaterThan(result.peakRSSBytes, 0)
         XCTAssertEqual(result.ops?.map(\.op), ["Add"])
         XCTAssertEqual(result.ops?.first?.nodes, 1)
