@@ -49,11 +49,20 @@ public struct NodeTime: Sendable, Hashable {
     public var milliseconds: Double
 }
 
-/// One scheduled node.
+/// One scheduled node (or a fused chain of nodes, `ElementwiseFusion`).
 struct Step: Sendable {
     let node: Node
     let label: String
     let kernel: any Kernel
+    /// Labels of the graph's nodes this step runs: its own, or a fused chain's members.
+    let memberLabels: [String]
+
+    init(node: Node, label: String, kernel: any Kernel, memberLabels: [String]? = nil) {
+        self.node = node
+        self.label = label
+        self.kernel = kernel
+        self.memberLabels = memberLabels ?? [label]
+    }
 }
 
 /// A graph ready to run: nodes in a valid topological order with their kernels, constants
@@ -73,8 +82,11 @@ public final class CompiledGraph: @unchecked Sendable {
         self.outputNames = Set(graph.outputs.map(\.name))
     }
 
-    /// Node labels in execution order.
-    public var scheduledNodes: [String] { steps.map(\.label) }
+    /// Node labels in execution order (the members of a fused chain in their order).
+    public var scheduledNodes: [String] { steps.flatMap(\.memberLabels) }
+
+    /// Number of steps that run fused chains of elementwise nodes.
+    public var fusedStepCount: Int { steps.filter { $0.memberLabels.count > 1 }.count }
 }
 
 /// Name → value bindings of one graph execution, chained to the enclosing graph's scope.
@@ -94,6 +106,8 @@ final class Scope {
 public struct ExecutionContext {
     let scope: Scope
     let executor: Executor
+    /// What the run keeps besides the outputs (fused chains materialise those values too).
+    let policy: IntermediatePolicy
 
     /// Runs `graph` with its inputs bound by position; the current scope is its outer scope.
     public func run(_ graph: CompiledGraph, inputs: [Value?]) throws -> [Value?] {
@@ -106,10 +120,14 @@ public struct Executor: Sendable {
     public let registry: OpRegistry
     /// Opset imports of the model (domain "" = ai.onnx).
     public let opsets: [String: Int]
+    /// Whether `compile` fuses chains of elementwise nodes (`ElementwiseFusion`); the results are
+    /// bit-identical either way.
+    public let fusion: Bool
 
-    public init(registry: OpRegistry, opsets: [String: Int]) {
+    public init(registry: OpRegistry, opsets: [String: Int], fusion: Bool = true) {
         self.registry = registry
         self.opsets = opsets
+        self.fusion = fusion
     }
 
     // MARK: Compilation
@@ -175,6 +193,7 @@ public struct Executor: Sendable {
                 throw InterpreterError.node(name: label, op: node.op.qualifiedName, reason: error.reason)
             }
         }
+        if fusion { steps = ElementwiseFusion.fuse(steps, graphOutputs: Set(graph.outputs.map(\.name))) }
         var lastUse: [String: Int] = [:]
         for (i, step) in steps.enumerated() {
             for input in step.node.inputs where !input.isEmpty { lastUse[input] = i }
@@ -200,7 +219,7 @@ public struct Executor: Sendable {
         for (i, input) in compiled.graph.inputs.enumerated() where i < inputs.count {
             if let value = inputs[i] { scope.values[input.name] = value }
         }
-        let context = ExecutionContext(scope: scope, executor: self)
+        let context = ExecutionContext(scope: scope, executor: self, policy: policy)
         for (i, step) in compiled.steps.enumerated() {
             let node = step.node
             var args: [Value?] = []

@@ -26,11 +26,14 @@ public final class Session: @unchecked Sendable {
 
     /// Compiles the model's main graph (and, through their kernels, its subgraphs). Throws
     /// `InterpreterError` for unknown ops, invalid attributes or an unschedulable graph.
-    public init(model: Model, registry: OpRegistry = ONNXOps.registry, precision: Precision = .native) throws {
+    /// `fusion` runs chains of elementwise nodes in one blocked pass (`ElementwiseFusion`);
+    /// results are bit-identical with and without it.
+    public init(model: Model, registry: OpRegistry = ONNXOps.registry, precision: Precision = .native,
+                fusion: Bool = true) throws {
         self.model = model
         self.precision = precision
         self.executed = precision == .float64 ? try Float64Widening.widen(model) : model
-        self.executor = Executor(registry: registry, opsets: model.opsetImports)
+        self.executor = Executor(registry: registry, opsets: model.opsetImports, fusion: fusion)
         self.main = try executor.compile(executed.graph)
     }
 

@@ -31,6 +31,16 @@ struct ArithmeticKernel: Kernel {
         @inline(__always) func callAsFunction<T: FloatMath>(_ a: T, _ b: T) -> T { a / b }
     }
 
+    /// The float element functions `evaluate` applies (integer inputs never take a fused path).
+    var elementwise: ElementwiseFunction? {
+        switch operation {
+        case .add: return .binary(Add())
+        case .subtract: return .binary(Subtract())
+        case .multiply: return .binary(Multiply())
+        case .divide: return .binary(Divide())
+        }
+    }
+
     func prepare(_ inputs: [Value?], context: ExecutionContext) throws -> [TensorInfo?] {
         let a = try Inputs.tensor(inputs, 0, name: "A"), b = try Inputs.tensor(inputs, 1, name: "B")
         try OpCheck.type(a, "A", OpCheck.numeric)
