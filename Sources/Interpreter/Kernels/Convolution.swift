@@ -328,50 +328,41 @@ public enum Convolution {
         let m = p.outputChannels
         // Output columns each kernel column reads inside the input.
         let columns = (0..<KW).map { validRange(count: OW, stride: SW, offset: $0 * DW - PW, size: IW) }
-        // Small 2-D planes at stride 1: rows are too short for the row loop, so each channel is
-        // copied into a zero-padded plane and every tap becomes one long contiguous loop over a
-        // "wide" output with the padded row pitch, cropped afterwards.
-        let pitch = OW + (KW - 1) * DW, paddedRows = OH + (KH - 1) * DH
-        if SW == 1 && SH == 1 && KD == 1 && ID == 1 && OD == 1 && paddedRows * pitch <= 1 << 14 {
-            let padded = UnsafeMutablePointer<T>.allocate(capacity: paddedRows * pitch)
-            let wide = UnsafeMutablePointer<T>.allocate(capacity: OH * pitch)
-            defer { padded.deallocate(); wide.deallocate() }
-            padded.update(repeating: 0, count: paddedRows * pitch)
-            let span = (OH - 1) * pitch + OW  // wide positions that reach a real output
-            for n in 0..<p.batch {
-                for oc in 0..<m {
-                    let xc = x + (n * p.inputChannels + oc / multiplier) * inPlane
-                    let yc = y + (n * m + oc) * outPlane
-                    let wc = w + oc * taps
-                    // Input row ih lands at padded row ih + PH, column iw + PW (rows/columns
-                    // beyond the window's reach are dropped).
-                    for ih in 0..<IH where ih + PH >= 0 && ih + PH < paddedRows {
-                        let dst = padded + (ih + PH) * pitch
-                        for iw in 0..<IW where iw + PW >= 0 && iw + PW < pitch { dst[iw + PW] = xc[ih * IW + iw] }
-                    }
-                    wide.update(repeating: 0, count: span)
-                    for kh in 0..<KH {
-                        for kw in 0..<KW {
-                            let weight = wc[kh * KW + kw]
-                            let src = padded + kh * DH * pitch + kw * DW
-                            for i in 0..<span { wide[i] += weight * src[i] }
-                        }
-                    }
-                    let b = bias?[oc] ?? 0
-                    for oh in 0..<OH {
-                        let src = wide + oh * pitch, dst = yc + oh * OW
-                        for o in 0..<OW { dst[o] = src[o] + b }
-                    }
-                }
-            }
+        if KD == 1 && ID == 1 && OD == 1 {
+            depthwise2DChannelsFirst(p, win, multiplier, x, w, bias, y)
             return
         }
+        // Strided windows read every SW-th input column. Each input plane is split once into SW
+        // phase planes (phase r holds columns r, r + SW, …), so tap kw reads phase
+        // (kw·DW − PW) mod SW contiguously from a fixed offset and the row loop stays unit-stride.
+        let phaseWidth = (IW + SW - 1) / SW
+        let phases = SW > 1 ? UnsafeMutablePointer<T>.allocate(capacity: SW * ID * IH * phaseWidth) : nil
+        defer { phases?.deallocate() }
+        // Per kernel column: the phase it reads and its column offset in that phase.
+        let taps2D = (0..<KW).map { kw -> (phase: Int, shift: Int) in
+            let off = kw * DW - PW
+            let r = ((off % SW) + SW) % SW
+            return (r, (off - r) / SW)
+        }
+        var phasedChannel = -1
         for n in 0..<p.batch {
             for oc in 0..<m {
-                let xc = x + (n * p.inputChannels + oc / multiplier) * inPlane
+                let ic = n * p.inputChannels + oc / multiplier
+                let xc = x + ic * inPlane
                 let yc = y + (n * m + oc) * outPlane
                 let wc = w + oc * taps
                 let b = bias?[oc]
+                if let phases, phasedChannel != ic {
+                    for row in 0..<(ID * IH) {
+                        let src = xc + row * IW
+                        for r in 0..<SW {
+                            let dst = phases + (r * ID * IH + row) * phaseWidth
+                            var j = 0, i = r
+                            while i < IW { dst[j] = src[i]; j &+= 1; i &+= SW }
+                        }
+                    }
+                    phasedChannel = ic
+                }
                 // Row by row (the output row stays in L1), taps in kernel order, bias last.
                 for od in 0..<OD {
                     for oh in 0..<OH {
@@ -383,22 +374,119 @@ public enum Convolution {
                             for kh in 0..<KH {
                                 let ih = oh * SH + kh * DH - PH
                                 if ih < 0 || ih >= IH { continue }
-                                let srcRow = xc + (id * IH + ih) * IW
+                                let row = id * IH + ih
                                 for kw in 0..<KW {
                                     let weight = wc[(kd * KH + kh) * KW + kw]
-                                    let offW = kw * DW - PW
                                     let ow = columns[kw]
-                                    let src = srcRow + offW
-                                    if SW == 1 {
-                                        for o in ow { dst[o] += weight * src[o] }
+                                    if ow.isEmpty { continue }
+                                    let src: UnsafePointer<T>
+                                    if let phases {
+                                        let tap = taps2D[kw]
+                                        src = UnsafePointer(phases + (tap.phase * ID * IH + row) * phaseWidth + tap.shift)
                                     } else {
-                                        for o in ow { dst[o] += weight * src[o * SW] }
+                                        src = xc + row * IW + (kw * DW - PW)
                                     }
+                                    for o in ow { dst[o] += weight * src[o] }
                                 }
                             }
                         }
                         if let b { for o in 0..<OW { dst[o] += b } }
                     }
+                }
+            }
+        }
+    }
+
+    /// Depthwise convolution over 1-D and 2-D windows (channels first), register-blocked: each
+    /// block of 8 output columns keeps its sums in vector registers across all taps and is stored
+    /// once. Columns whose window lies fully inside the row take the vector path; the few border
+    /// columns sum their in-range taps one by one. Either way an output is 0, plus each in-range
+    /// tap's product in kernel order, plus the bias: the same operations, so the same bits.
+    /// Strided rows are split into phase planes first (see `depthwiseChannelsFirst`).
+    static func depthwise2DChannelsFirst<T: BLASFloat>(_ p: ConvolutionParameters, _ win: SpatialWindow, _ multiplier: Int,
+                                                       _ x: UnsafePointer<T>, _ w: UnsafePointer<T>, _ bias: UnsafePointer<T>?,
+                                                       _ y: UnsafeMutablePointer<T>) {
+        let (IH, IW) = (win.input[1], win.input[2])
+        let (KH, KW) = (win.kernel[1], win.kernel[2])
+        let (OH, OW) = (win.output[1], win.output[2])
+        let (SH, SW) = (win.strides[1], win.strides[2])
+        let (DH, DW) = (win.dilations[1], win.dilations[2])
+        let (PH, PW) = (win.padsBegin[1], win.padsBegin[2])
+        let inPlane = IH * IW, outPlane = OH * OW, taps = KH * KW
+        let m = p.outputChannels
+        let columns = (0..<KW).map { validRange(count: OW, stride: SW, offset: $0 * DW - PW, size: IW) }
+        // Columns every kernel column reads in range.
+        let lo = columns.map(\.lowerBound).max() ?? 0, hi = max(lo, columns.map(\.upperBound).min() ?? 0)
+        // Per kernel column: the phase plane it reads and its column shift there (SW = 1: one
+        // phase, the row itself, shift = offset).
+        let shifts = (0..<KW).map { kw -> (phase: Int, shift: Int) in
+            let off = kw * DW - PW
+            let r = ((off % SW) + SW) % SW
+            return (r, (off - r) / SW)
+        }
+        let phaseWidth = (IW + SW - 1) / SW
+        let phases = SW > 1 ? UnsafeMutablePointer<T>.allocate(capacity: SW * IH * phaseWidth) : nil
+        defer { phases?.deallocate() }
+        // This row's in-range taps, in kernel order: source row pointer (indexed by output
+        // column), weight, kernel column.
+        let sources = UnsafeMutablePointer<UnsafePointer<T>>.allocate(capacity: max(1, taps))
+        let weights = UnsafeMutablePointer<T>.allocate(capacity: max(1, taps))
+        let tapColumns = UnsafeMutablePointer<Int>.allocate(capacity: max(1, taps))
+        defer { sources.deallocate(); weights.deallocate(); tapColumns.deallocate() }
+        typealias V = SIMD8<T>
+        let lanes = V.scalarCount
+        for n in 0..<p.batch {
+            for oc in 0..<m {
+                let xc = x + (n * p.inputChannels + oc / multiplier) * inPlane
+                let yc = y + (n * m + oc) * outPlane
+                let wc = w + oc * taps
+                let b = bias?[oc]
+                if let phases, oc % multiplier == 0 {
+                    for row in 0..<IH {
+                        let src = xc + row * IW
+                        for r in 0..<SW {
+                            let dst = phases + (r * IH + row) * phaseWidth
+                            var j = 0, i = r
+                            while i < IW { dst[j] = src[i]; j &+= 1; i &+= SW }
+                        }
+                    }
+                }
+                for oh in 0..<OH {
+                    var count = 0
+                    for kh in 0..<KH {
+                        let ih = oh * SH + kh * DH - PH
+                        if ih < 0 || ih >= IH { continue }
+                        for kw in 0..<KW {
+                            let shift = shifts[kw]
+                            if let phases {
+                                sources[count] = UnsafePointer(phases + (shift.phase * IH + ih) * phaseWidth + shift.shift)
+                            } else {
+                                sources[count] = xc + ih * IW + shift.shift
+                            }
+                            weights[count] = wc[kh * KW + kw]
+                            tapColumns[count] = kw
+                            count += 1
+                        }
+                    }
+                    let dst = yc + oh * OW
+                    // Border columns: only the taps whose column is in range.
+                    func scalar(_ o: Int) {
+                        var sum: T = 0
+                        for t in 0..<count where columns[tapColumns[t]].contains(o) { sum += weights[t] * sources[t][o] }
+                        dst[o] = b.map { sum + $0 } ?? sum
+                    }
+                    for o in 0..<lo { scalar(o) }
+                    var o = lo
+                    while o + lanes <= hi {
+                        var acc = V(repeating: 0)
+                        for t in 0..<count {
+                            acc += V(repeating: weights[t]) * UnsafeRawPointer(sources[t] + o).loadUnaligned(as: V.self)
+                        }
+                        if let b { acc += V(repeating: b) }
+                        UnsafeMutableRawPointer(dst + o).storeBytes(of: acc, as: V.self)
+                        o += lanes
+                    }
+                    while o < OW { scalar(o); o += 1 }
                 }
             }
         }
