@@ -44,6 +44,9 @@ struct RunCommand: ParsableCommand {
     @Option(help: "float32 values computed in 'native' float32 (as runtimes do) or in 'float64' (oracle mode, rounded once at the outputs).")
     var precision: PrecisionArgument = .native
 
+    @Flag(name: .customLong("no-fusion"), help: "Run every node on its own (no fused elementwise chains; same results, slower).")
+    var noFusion = false
+
     @Flag(help: "Print the summary as JSON.")
     var json = false
 
@@ -66,6 +69,7 @@ struct RunCommand: ParsableCommand {
         options.intermediates = intermediates
         options.force = force
         options.precision = precision.session
+        options.fusion = !noFusion
         let result = try ModelRun.run(modelPath: model, options: options)
         if json {
             let encoder = JSONEncoder()

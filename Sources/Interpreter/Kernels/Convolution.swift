@@ -470,12 +470,13 @@ public enum Convolution {
                     }
                     let dst = yc + oh * OW
                     // Border columns: only the taps whose column is in range.
-                    func scalar(_ o: Int) {
+                    func border(_ o: Int) {
                         var sum: T = 0
                         for t in 0..<count where columns[tapColumns[t]].contains(o) { sum += weights[t] * sources[t][o] }
                         dst[o] = b.map { sum + $0 } ?? sum
                     }
-                    for o in 0..<lo { scalar(o) }
+                    for o in 0..<min(lo, OW) { border(o) }
+                    // Interior columns: every tap in range; 8, then 4, then single columns.
                     var o = lo
                     while o + lanes <= hi {
                         var acc = V(repeating: 0)
@@ -486,7 +487,22 @@ public enum Convolution {
                         UnsafeMutableRawPointer(dst + o).storeBytes(of: acc, as: V.self)
                         o += lanes
                     }
-                    while o < OW { scalar(o); o += 1 }
+                    if o + 4 <= hi {
+                        var acc = SIMD4<T>(repeating: 0)
+                        for t in 0..<count {
+                            acc += SIMD4<T>(repeating: weights[t]) * UnsafeRawPointer(sources[t] + o).loadUnaligned(as: SIMD4<T>.self)
+                        }
+                        if let b { acc += SIMD4<T>(repeating: b) }
+                        UnsafeMutableRawPointer(dst + o).storeBytes(of: acc, as: SIMD4<T>.self)
+                        o += 4
+                    }
+                    while o < hi {
+                        var sum: T = 0
+                        for t in 0..<count { sum += weights[t] * sources[t][o] }
+                        dst[o] = b.map { sum + $0 } ?? sum
+                        o += 1
+                    }
+                    for o in max(hi, lo)..<OW { border(o) }
                 }
             }
         }

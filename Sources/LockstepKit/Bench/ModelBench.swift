@@ -58,7 +58,9 @@ public enum ModelBench {
         let start = DispatchTime.now().uptimeNanoseconds
         let model = try ModelFile.load(path: modelPath)
         let session: Session
-        do { session = try Session(model: model, precision: options.inputs.precision) } catch let error as InterpreterError {
+        do {
+            session = try Session(model: model, precision: options.inputs.precision, fusion: options.inputs.fusion)
+        } catch let error as InterpreterError {
             throw LockstepError.unsupportedFormat(path: modelPath, reason: error.localizedDescription)
         }
         let loadMs = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6

@@ -23,6 +23,8 @@ public enum ModelRun {
         public var force = false
         /// `.float64` computes float32 values in float64 (the oracle mode).
         public var precision: Session.Precision = .native
+        /// Fuse elementwise chains into one blocked pass (bit-identical; `--no-fusion` turns it off).
+        public var fusion = true
         public init() {}
     }
 
@@ -50,7 +52,7 @@ public enum ModelRun {
     public static func run(modelPath: String, options: Options) throws -> Result {
         let model = try ModelFile.load(path: modelPath)
         let session: Session
-        do { session = try Session(model: model, precision: options.precision) } catch let error as InterpreterError {
+        do { session = try Session(model: model, precision: options.precision, fusion: options.fusion) } catch let error as InterpreterError {
             throw LockstepError.unsupportedFormat(path: modelPath, reason: error.localizedDescription)
         }
         let (feeds, generated) = try inputs(for: model, options: options)
