@@ -57,7 +57,11 @@ final class FusionTests: XCTestCase {
         // A fused chain runs where its last member was scheduled: same nodes, maybe another order.
         XCTAssertEqual(fused.main.scheduledNodes.sorted(), plain.main.scheduledNodes.sorted(), file: file, line: line)
         let expectedAll = try plain.run(feeds, options: RunOptions(intermediates: .all))
-        for policy in [IntermediatePolicy.all, .none] {
+        let start = VectorKernels.level
+        defer { VectorKernels.level = start }
+        for level in VectorKernels.available {
+          VectorKernels.level = level
+          for policy in [IntermediatePolicy.all, .none] {
             let got = try fused.run(feeds, options: RunOptions(intermediates: policy))
             for (e, g) in zip(expectedAll.outputs, got.outputs) {
                 XCTAssertEqual(e.name, g.name, file: file, line: line)
@@ -68,6 +72,7 @@ final class FusionTests: XCTestCase {
                 for (name, value) in expectedAll.intermediates { try assertSameBits(value, got.intermediates[name], name, file: file, line: line) }
                 XCTAssertEqual(Set(got.executionOrder), Set(expectedAll.executionOrder), file: file, line: line)
             }
+          }
         }
         return expectedAll
     }

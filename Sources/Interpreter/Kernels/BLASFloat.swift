@@ -6,7 +6,7 @@ import LockstepCore
 ///
 /// The math functions come from `FloatMath` (the C library's `expf`/`exp`, …), so float32 is
 /// computed in float32 as ONNX Runtime and TFLite do.
-public protocol BLASFloat: FloatMath, SIMDScalar {
+public protocol BLASFloat: FloatMath, SIMDScalar, Codable {
     /// The tensor element type stored as `Self`.
     static var dtype: DType { get }
     /// `C = alpha * op(A) * op(B) + beta * C` (row-major), see `GEMM`.

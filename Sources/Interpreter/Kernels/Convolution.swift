@@ -397,12 +397,14 @@ public enum Convolution {
         }
     }
 
-    /// Depthwise convolution over 1-D and 2-D windows (channels first), register-blocked: each
-    /// block of 8 output columns keeps its sums in vector registers across all taps and is stored
-    /// once. Columns whose window lies fully inside the row take the vector path; the few border
-    /// columns sum their in-range taps one by one. Either way an output is 0, plus each in-range
-    /// tap's product in kernel order, plus the bias: the same operations, so the same bits.
-    /// Strided rows are split into phase planes first (see `depthwiseChannelsFirst`).
+    /// Depthwise convolution over 1-D and 2-D windows (channels first), as ONNX defines it: over
+    /// the zero-padded input, so every output is 0, plus the product of every tap in kernel order
+    /// (padding contributes weight·0), plus the bias. Each channel is copied once into a
+    /// zero-padded plane (strided windows: split into phase planes, phase r holding columns
+    /// r, r + SW, …), so every tap of an output row reads one contiguous run. Rows are
+    /// register-blocked: a block of output columns keeps its sums in vector registers across all
+    /// taps and is stored once (float32 in `VectorKernels.depthwiseRow`, AVX2 where the CPU has
+    /// it; float64 in `SIMD8<Double>`).
     static func depthwise2DChannelsFirst<T: BLASFloat>(_ p: ConvolutionParameters, _ win: SpatialWindow, _ multiplier: Int,
                                                        _ x: UnsafePointer<T>, _ w: UnsafePointer<T>, _ bias: UnsafePointer<T>?,
                                                        _ y: UnsafeMutablePointer<T>) {
@@ -414,95 +416,88 @@ public enum Convolution {
         let (PH, PW) = (win.padsBegin[1], win.padsBegin[2])
         let inPlane = IH * IW, outPlane = OH * OW, taps = KH * KW
         let m = p.outputChannels
-        let columns = (0..<KW).map { validRange(count: OW, stride: SW, offset: $0 * DW - PW, size: IW) }
-        // Columns every kernel column reads in range.
-        let lo = columns.map(\.lowerBound).max() ?? 0, hi = max(lo, columns.map(\.upperBound).min() ?? 0)
-        // Per kernel column: the phase plane it reads and its column shift there (SW = 1: one
-        // phase, the row itself, shift = offset).
-        let shifts = (0..<KW).map { kw -> (phase: Int, shift: Int) in
-            let off = kw * DW - PW
-            let r = ((off % SW) + SW) % SW
-            return (r, (off - r) / SW)
-        }
-        let phaseWidth = (IW + SW - 1) / SW
-        let phases = SW > 1 ? UnsafeMutablePointer<T>.allocate(capacity: SW * IH * phaseWidth) : nil
+        // The padded plane the windows reach: row r, column c hold x[r − PH][c − PW] or 0.
+        let rowsP = (OH - 1) * SH + (KH - 1) * DH + 1, colsP = (OW - 1) * SW + (KW - 1) * DW + 1
+        let direct = PH == 0 && PW == 0 && SW == 1 && colsP == IW && rowsP <= IH
+        let padded = direct ? nil : UnsafeMutablePointer<T>.allocate(capacity: rowsP * colsP)
+        defer { padded?.deallocate() }
+        let phaseWidth = (colsP + SW - 1) / SW
+        let phases = SW > 1 ? UnsafeMutablePointer<T>.allocate(capacity: SW * rowsP * phaseWidth) : nil
         defer { phases?.deallocate() }
-        // This row's in-range taps, in kernel order: source row pointer (indexed by output
-        // column), weight, kernel column.
+        // Per kernel column: the phase plane it reads and its column shift there.
+        let shifts = (0..<KW).map { kw in ((kw * DW) % SW, (kw * DW) / SW) }
         let sources = UnsafeMutablePointer<UnsafePointer<T>>.allocate(capacity: max(1, taps))
-        let weights = UnsafeMutablePointer<T>.allocate(capacity: max(1, taps))
-        let tapColumns = UnsafeMutablePointer<Int>.allocate(capacity: max(1, taps))
-        defer { sources.deallocate(); weights.deallocate(); tapColumns.deallocate() }
+        defer { sources.deallocate() }
         typealias V = SIMD8<T>
-        let lanes = V.scalarCount
         for n in 0..<p.batch {
             for oc in 0..<m {
                 let xc = x + (n * p.inputChannels + oc / multiplier) * inPlane
                 let yc = y + (n * m + oc) * outPlane
                 let wc = w + oc * taps
                 let b = bias?[oc]
-                if let phases, oc % multiplier == 0 {
-                    for row in 0..<IH {
-                        let src = xc + row * IW
-                        for r in 0..<SW {
-                            let dst = phases + (r * IH + row) * phaseWidth
-                            var j = 0, i = r
-                            while i < IW { dst[j] = src[i]; j &+= 1; i &+= SW }
+                if oc % multiplier == 0 {
+                    if let padded {
+                        for r in 0..<rowsP {
+                            let dst = padded + r * colsP, ih = r - PH
+                            guard ih >= 0 && ih < IH else { dst.update(repeating: 0, count: colsP); continue }
+                            let first = min(max(PW, 0), colsP), last = min(max(IW + PW, first), colsP)
+                            dst.update(repeating: 0, count: first)
+                            (dst + first).update(from: xc + ih * IW + (first - PW), count: last - first)
+                            (dst + last).update(repeating: 0, count: colsP - last)
+                        }
+                    }
+                    if let phases {
+                        let plane = padded.map { UnsafePointer($0) } ?? xc
+                        for row in 0..<rowsP {
+                            let src = plane + row * colsP
+                            for r in 0..<SW {
+                                let dst = phases + (r * rowsP + row) * phaseWidth
+                                var j = 0, i = r
+                                while i < colsP { dst[j] = src[i]; j &+= 1; i &+= SW }
+                            }
                         }
                     }
                 }
+                let plane = padded.map { UnsafePointer($0) } ?? xc
+                let pitch = direct ? IW : colsP
                 for oh in 0..<OH {
-                    var count = 0
+                    var t = 0
                     for kh in 0..<KH {
-                        let ih = oh * SH + kh * DH - PH
-                        if ih < 0 || ih >= IH { continue }
+                        let row = oh * SH + kh * DH
                         for kw in 0..<KW {
-                            let shift = shifts[kw]
                             if let phases {
-                                sources[count] = UnsafePointer(phases + (shift.phase * IH + ih) * phaseWidth + shift.shift)
+                                sources[t] = UnsafePointer(phases + (shifts[kw].0 * rowsP + row) * phaseWidth + shifts[kw].1)
                             } else {
-                                sources[count] = xc + ih * IW + shift.shift
+                                sources[t] = plane + row * pitch + kw * DW
                             }
-                            weights[count] = wc[kh * KW + kw]
-                            tapColumns[count] = kw
-                            count += 1
+                            t += 1
                         }
                     }
                     let dst = yc + oh * OW
-                    // Border columns: only the taps whose column is in range.
-                    func border(_ o: Int) {
-                        var sum: T = 0
-                        for t in 0..<count where columns[tapColumns[t]].contains(o) { sum += weights[t] * sources[t][o] }
-                        dst[o] = b.map { sum + $0 } ?? sum
+                    if T.self == Float.self {
+                        VectorKernels.depthwiseRow(
+                            sources: UnsafeRawPointer(sources).assumingMemoryBound(to: UnsafePointer<Float>.self),
+                            weights: UnsafeRawPointer(wc).assumingMemoryBound(to: Float.self), count: taps,
+                            out: UnsafeMutableRawPointer(dst).assumingMemoryBound(to: Float.self), range: 0..<OW,
+                            bias: b.map { unsafeBitCast($0, to: Float.self) })
+                        continue
                     }
-                    for o in 0..<min(lo, OW) { border(o) }
-                    // Interior columns: every tap in range; 8, then 4, then single columns.
-                    var o = lo
-                    while o + lanes <= hi {
+                    var o = 0
+                    while o + V.scalarCount <= OW {
                         var acc = V(repeating: 0)
-                        for t in 0..<count {
-                            acc += V(repeating: weights[t]) * UnsafeRawPointer(sources[t] + o).loadUnaligned(as: V.self)
+                        for t in 0..<taps {
+                            acc += V(repeating: wc[t]) * UnsafeRawPointer(sources[t] + o).loadUnaligned(as: V.self)
                         }
                         if let b { acc += V(repeating: b) }
                         UnsafeMutableRawPointer(dst + o).storeBytes(of: acc, as: V.self)
-                        o += lanes
+                        o += V.scalarCount
                     }
-                    if o + 4 <= hi {
-                        var acc = SIMD4<T>(repeating: 0)
-                        for t in 0..<count {
-                            acc += SIMD4<T>(repeating: weights[t]) * UnsafeRawPointer(sources[t] + o).loadUnaligned(as: SIMD4<T>.self)
-                        }
-                        if let b { acc += SIMD4<T>(repeating: b) }
-                        UnsafeMutableRawPointer(dst + o).storeBytes(of: acc, as: SIMD4<T>.self)
-                        o += 4
-                    }
-                    while o < hi {
+                    while o < OW {
                         var sum: T = 0
-                        for t in 0..<count { sum += weights[t] * sources[t][o] }
+                        for t in 0..<taps { sum += wc[t] * sources[t][o] }
                         dst[o] = b.map { sum + $0 } ?? sum
                         o += 1
                     }
-                    for o in max(hi, lo)..<OW { border(o) }
                 }
             }
         }

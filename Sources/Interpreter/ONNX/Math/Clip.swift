@@ -29,7 +29,17 @@ struct ClipKernel: Kernel {
             return .unary(FloatFunctions.Clip(lower: attributeBounds.lower.map(Double.init) ?? -.infinity,
                                               upper: attributeBounds.upper.map(Double.init) ?? .infinity))
         }
-        return ElementwiseFunction(arity: 3, scalarInputs: [1, 2], float32: Self.block(Float.self), float64: Self.block(Double.self))
+        return ElementwiseFunction(arity: 3, scalarInputs: [1, 2], float32: Self.vectorBlock, float64: Self.block(Double.self))
+    }
+
+    /// float32 through `VectorKernels.clip`, with the bounds `FloatFunctions.Clip` derives.
+    static let vectorBlock = BlockFunction<Float> { x, lower, upper, out, n in
+        func bound(_ operand: BlockOperand<Float>, _ absent: Double) -> Double {
+            if case .scalar(let s) = operand { return Double(s) }
+            return absent
+        }
+        let clip = FloatFunctions.Clip(lower: bound(lower, -.infinity), upper: bound(upper, .infinity))
+        VectorKernels.clip(x, lower: Float(clip.lower), upper: Float(clip.upper), out: out, count: n)
     }
 
     static func block<T: FloatMath>(_: T.Type) -> BlockFunction<T> {
