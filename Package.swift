@@ -122,14 +122,19 @@ let package = Package(
             name: "TensorRTFormatTests",
             dependencies: ["TensorRTFormat", "LockstepCore", "TensorIO", "LockstepTestSupport"]
         ),
-        .testTarget(name: "CompatibilityTests", dependencies: ["Compatibility", "LockstepCore", "LockstepTestSupport"]),
+        .testTarget(
+            name: "CompatibilityTests", dependencies: ["Compatibility", "LockstepCore", "LockstepTestSupport"],
+            // Target files read from the source tree (#filePath).
+            exclude: ["Fixtures"]
+        ),
         .testTarget(name: "CheckingTests", dependencies: ["Checking", "LockstepCore", "TensorIO", "LockstepTestSupport"]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting", "LockstepCore", "LockstepTestSupport"]),
         .testTarget(
             name: "LockstepKitTests",
             dependencies: ["LockstepKit", "LockstepTestSupport"],
-            // Snapshots are read from (and re-recorded into) the source tree via #filePath.
-            exclude: ["Snapshots"]
+            // Snapshots are read from (and re-recorded into) the source tree via #filePath; so are
+            // the fixtures (compat-reality.json).
+            exclude: ["Snapshots", "Fixtures"]
         ),
         // Runs the built `lockstep` binary: exit codes, stderr lines, --help snapshots.
         .testTarget(

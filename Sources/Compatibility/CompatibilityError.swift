@@ -7,6 +7,8 @@ public enum CompatibilityError: Error, LocalizedError, Equatable {
     case invalidTargetFile(path: String, line: Int?, reason: String)
     /// No target of that id; `suggestions` are the closest known ids.
     case unknownTarget(id: String, suggestions: [String])
+    /// The model cannot be judged by that target (another format, …).
+    case notApplicable(path: String, reason: String)
 
     public var errorDescription: String? {
         switch self {
@@ -15,6 +17,8 @@ public enum CompatibilityError: Error, LocalizedError, Equatable {
         case .unknownTarget(let id, let suggestions):
             let hint = suggestions.isEmpty ? "" : " (did you mean \(suggestions.map { "'\($0)'" }.joined(separator: ", "))?)"
             return "\(id): no such target\(hint)"
+        case .notApplicable(let path, let reason):
+            return "\(path): \(reason)"
         }
     }
 }

@@ -12,7 +12,7 @@ struct LockstepCommand: ParsableCommand {
             Errors read 'lockstep: error: <file>: <reason>'.
             """,
         version: LockstepVersion.string,
-        subcommands: [InspectCommand.self, RunCommand.self, BenchCommand.self, ConformanceCommand.self]
+        subcommands: [InspectCommand.self, RunCommand.self, BenchCommand.self, ConformanceCommand.self, CompatCommand.self, MatrixCommand.self]
     )
 
     /// Runs the command, mapping every error to one stderr line and exit code 2.
