@@ -61,7 +61,13 @@ public enum Convolution {
             return
         }
         switch p.layout {
-        case .channelsFirst: im2colGEMMChannelsFirst(p, win, cg, mg, x, w, bias, y)
+        case .channelsFirst:
+            if win.strides[1] == 1 && win.strides[2] == 1 && win.input[0] == 1 && win.kernel[0] == 1 && win.output[0] == 1
+                && !win.isPointwise {
+                shiftedGEMMChannelsFirst(p, win, cg, mg, x, w, bias, y)
+            } else {
+                im2colGEMMChannelsFirst(p, win, cg, mg, x, w, bias, y)
+            }
         case .channelsLast: im2colGEMMChannelsLast(p, win, cg, mg, x, w, bias, y)
         }
     }
@@ -145,6 +151,64 @@ public enum Convolution {
     /// are built and multiplied in bands of output rows, so the buffer stays cache-sized and is
     /// not a fresh multi-megabyte allocation per call.
     static let columnBudget = 1 << 19
+
+    /// Stride-1 2-D convolution without im2col: the input is copied once into a zero-padded plane
+    /// with row pitch `OW + (KW − 1)·DW`, in which tap (kh, kw) of every output position is the
+    /// position itself plus a fixed offset. So each tap is one GEMM, `wide[mg, span] (+)= W_tap[mg,
+    /// cg] · padded[cg, span]` with B rows read in place (row stride = the padded plane), over a
+    /// "wide" output with the padded pitch, accumulated tap by tap in kernel order and cropped (+
+    /// bias) at the end. This replaces im2col's copy of every input element per tap.
+    static func shiftedGEMMChannelsFirst<T: BLASFloat>(_ p: ConvolutionParameters, _ win: SpatialWindow, _ cg: Int, _ mg: Int,
+                                                       _ x: UnsafePointer<T>, _ w: UnsafePointer<T>, _ bias: UnsafePointer<T>?,
+                                                       _ y: UnsafeMutablePointer<T>) {
+        let (IH, IW) = (win.input[1], win.input[2])
+        let (KH, KW) = (win.kernel[1], win.kernel[2])
+        let (OH, OW) = (win.output[1], win.output[2])
+        let (DH, DW) = (win.dilations[1], win.dilations[2])
+        let (PH, PW) = (win.padsBegin[1], win.padsBegin[2])
+        let taps = KH * KW, k = cg * taps
+        let pitch = OW + (KW - 1) * DW, rowsP = OH + (KH - 1) * DH, planeP = rowsP * pitch
+        let span = (OH - 1) * pitch + OW
+        let inPlane = IH * IW, outCount = OH * OW
+        let padded = UnsafeMutablePointer<T>.allocate(capacity: cg * planeP)
+        let wide = UnsafeMutablePointer<T>.allocate(capacity: mg * span)
+        let wt = UnsafeMutablePointer<T>.allocate(capacity: taps * mg * cg)
+        defer { padded.deallocate(); wide.deallocate(); wt.deallocate() }
+        let first = min(PW, pitch), last = min(max(IW + PW, first), pitch)
+        for gi in 0..<p.groups {
+            // W_g [mg, cg, taps] → per tap a packed [mg, cg] matrix.
+            let wg = w + gi * mg * k
+            for t in 0..<taps { for j in 0..<mg { for c in 0..<cg { wt[(t * mg + j) * cg + c] = wg[j * k + c * taps + t] } } }
+            for n in 0..<p.batch {
+                let xg = x + (n * p.inputChannels + gi * cg) * inPlane
+                let yg = y + (n * p.outputChannels + gi * mg) * outCount
+                for c in 0..<cg {
+                    for r in 0..<rowsP {
+                        let dst = padded + c * planeP + r * pitch, ih = r - PH
+                        guard ih >= 0 && ih < IH else { dst.update(repeating: 0, count: pitch); continue }
+                        dst.update(repeating: 0, count: first)
+                        (dst + first).update(from: xg + c * inPlane + ih * IW + (first - PW), count: last - first)
+                        (dst + last).update(repeating: 0, count: pitch - last)
+                    }
+                }
+                for t in 0..<taps {
+                    let offset = (t / KW) * DH * pitch + (t % KW) * DW
+                    T.gemm(m: mg, n: span, k: cg, a: wt + t * mg * cg, b: padded + offset, ldb: planeP, beta: t == 0 ? 0 : 1,
+                           c: wide, ldc: span)
+                }
+                for j in 0..<mg {
+                    for oh in 0..<OH {
+                        let src = wide + j * span + oh * pitch, dst = yg + j * outCount + oh * OW
+                        if let b = bias?[gi * mg + j] {
+                            for o in 0..<OW { dst[o] = src[o] + b }
+                        } else {
+                            dst.update(from: src, count: OW)
+                        }
+                    }
+                }
+            }
+        }
+    }
 
     static func im2colGEMMChannelsFirst<T: BLASFloat>(_ p: ConvolutionParameters, _ win: SpatialWindow, _ cg: Int, _ mg: Int,
                                                       _ x: UnsafePointer<T>, _ w: UnsafePointer<T>, _ bias: UnsafePointer<T>?,
