@@ -514,9 +514,20 @@ public enum Convolution {
                         let plane = padded.map { UnsafePointer($0) } ?? xc
                         for row in 0..<rowsP {
                             let src = plane + row * colsP
+                            var done = 0
+                            if SW == 2 {
+                                // 16 columns at a time into 8 even and 8 odd ones.
+                                let even = phases + row * phaseWidth, odd = phases + (rowsP + row) * phaseWidth
+                                while 2 * done + 16 <= colsP {
+                                    let v = UnsafeRawPointer(src + 2 * done).loadUnaligned(as: SIMD16<T>.self)
+                                    UnsafeMutableRawPointer(even + done).storeBytes(of: v.evenHalf, as: SIMD8<T>.self)
+                                    UnsafeMutableRawPointer(odd + done).storeBytes(of: v.oddHalf, as: SIMD8<T>.self)
+                                    done += 8
+                                }
+                            }
                             for r in 0..<SW {
                                 let dst = phases + (r * rowsP + row) * phaseWidth
-                                var j = 0, i = r
+                                var j = done, i = done * SW + r
                                 while i < colsP { dst[j] = src[i]; j &+= 1; i &+= SW }
                             }
                         }
