@@ -32,7 +32,7 @@ for name, shape in {"det": (1, 3, 320, 320), "rec": (1, 3, 48, 320)}.items():
 PY
 
 OUT="$WORK/results.jsonl"
-echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores; $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2-)"
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc --all) cores; $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2-)"
 for round in $(seq "$ROUNDS"); do
     for pair in "det:ch_PP-OCRv4_det_infer" "rec:ch_PP-OCRv4_rec_infer"; do
         input="${pair%%:*}"; model="$CORPUS/ppocr/${pair#*:}.onnx"
