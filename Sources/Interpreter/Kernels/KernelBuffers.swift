@@ -1,5 +1,5 @@
+import Foundation
 import LockstepCore
-import Synchronization
 
 /// A tensor's elements as a plain pointer, for loops that must not run inside a closure (a
 /// per-element function captured by a closure that is not inlined is called indirectly for
@@ -88,12 +88,24 @@ public enum BufferPool {
     static let page = 4096
 
     struct State {
-        /// Free buffers by size class, as addresses (plain integers cross the lock).
+        /// Free buffers by size class, as addresses.
         var free: [Int: [UInt]] = [:]
         var bytes = 0
     }
 
-    static let state = Mutex(State())
+    /// The free lists behind a lock (NSLock: `Synchronization.Mutex` needs macOS 15).
+    final class Locked: @unchecked Sendable {
+        private let lock = NSLock()
+        private var value = State()
+
+        func withLock<R>(_ body: (inout State) -> R) -> R {
+            lock.lock()
+            defer { lock.unlock() }
+            return body(&value)
+        }
+    }
+
+    static let state = Locked()
 
     /// Size class of a request: whole pages.
     @inline(__always) static func sizeClass(_ byteCount: Int) -> Int { (byteCount + page - 1) / page * page }
