@@ -31,6 +31,13 @@ let package = Package(
             cxxSettings: [.unsafeFlags(["-std=c++17"])],
             linkerSettings: [.linkedLibrary("flatbuffers"), .linkedLibrary("stdc++")]
         ),
+        // PNG and JPEG decoding for image evaluation sets through Debian's libpng and
+        // libjpeg-turbo (Sources/CImageDecode/include/lockstep_image.h).
+        .target(
+            name: "CImageDecode",
+            path: "Sources/CImageDecode",
+            linkerSettings: [.linkedLibrary("png"), .linkedLibrary("jpeg")]
+        ),
         .target(name: "LockstepCore"),
         .target(
             name: "TensorIO",
@@ -71,7 +78,7 @@ let package = Package(
         // Golden store, comparison metrics, tolerance policy, divergence localisation, accuracy statistics.
         .target(
             name: "Checking",
-            dependencies: ["LockstepCore", "Interpreter", "TensorIO", .product(name: "Yams", package: "Yams")]
+            dependencies: ["LockstepCore", "Interpreter", "TensorIO", "CImageDecode", .product(name: "Yams", package: "Yams")]
         ),
         // Report model (Codable, schemaVersion) and its HTML / JUnit / Markdown / CSV writers.
         .target(name: "Reporting", dependencies: ["LockstepCore"]),
@@ -111,7 +118,9 @@ let package = Package(
         ),
         .testTarget(
             name: "InterpreterTests",
-            dependencies: ["Interpreter", "LockstepCore", "ONNXFormat", "LockstepTestSupport"]
+            // TFLiteFormat and TensorIO: the quantised kernels are checked against LiteRT on the
+            // committed single-op models (Tests/Fixtures/tflite-op-tests).
+            dependencies: ["Interpreter", "LockstepCore", "ONNXFormat", "TFLiteFormat", "TensorIO", "LockstepTestSupport"]
         ),
         .testTarget(
             name: "TFLiteFormatTests",
@@ -123,12 +132,16 @@ let package = Package(
             dependencies: ["TensorRTFormat", "LockstepCore", "TensorIO", "LockstepTestSupport"]
         ),
         .testTarget(
-            name: "CompatibilityTests", dependencies: ["Compatibility", "LockstepCore", "LockstepTestSupport"],
+            name: "CompatibilityTests", dependencies: ["Compatibility", "LockstepCore", "ONNXFormat", "TFLiteFormat", "LockstepTestSupport"],
             // Target files read from the source tree (#filePath).
             exclude: ["Fixtures"]
         ),
-        .testTarget(name: "CheckingTests", dependencies: ["Checking", "LockstepCore", "TensorIO", "LockstepTestSupport"]),
-        .testTarget(name: "ReportingTests", dependencies: ["Reporting", "LockstepCore", "LockstepTestSupport"]),
+        .testTarget(
+            name: "CheckingTests",
+            dependencies: ["Checking", "LockstepCore", "TensorIO", "Interpreter", "LockstepTestSupport"],
+            exclude: ["Fixtures"]
+        ),
+        .testTarget(name: "ReportingTests", dependencies: ["Reporting", "LockstepCore", "LockstepTestSupport"], exclude: ["Snapshots"]),
         .testTarget(
             name: "LockstepKitTests",
             dependencies: ["LockstepKit", "LockstepTestSupport"],

@@ -19,7 +19,8 @@ set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 APT_PACKAGES=(libprotobuf-c-dev protobuf-c-compiler libflatbuffers-dev flatbuffers-compiler
-    libopenblas-dev python3-venv zlib1g-dev)
+    libopenblas-dev python3-venv zlib1g-dev libpng-dev libjpeg62-turbo-dev
+    chromium libxml2-utils fonts-dejavu-core)
 REQUIREMENTS="$ROOT/scripts/requirements.txt"
 STAMP="$VENV/.requirements.sha256"
 did=()

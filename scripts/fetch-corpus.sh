@@ -13,6 +13,8 @@
 #                       relative paths below mediapipe/modules/ kept
 #   corpus/reference.json, manifest.txt   written by scripts/corpus_reference.py (.onnx)
 #   corpus/tflite-reference.json          written by scripts/tflite_reference.py (.tflite)
+#   corpus/goldens/ort/, goldens/litert/  golden outputs of ONNX Runtime (scripts/make_ort_goldens.py)
+#                       and LiteRT's reference kernels (scripts/make_litert_goldens.py)
 #
 # Idempotent: every step leaves a stamp in corpus/.stamps (or wheels/) naming what it was made
 # from, so a second run does no download and no work and needs no network.
@@ -178,6 +180,15 @@ if ! stamp_ok ort-goldens "$key" || [[ ! -d "$CORPUS/goldens/ort" ]]; then
     rm -rf "$CORPUS/goldens/ort"
     "$PY" "$ROOT/scripts/make_ort_goldens.py" "$CORPUS" 2>/dev/null >&2
     stamp_set ort-goldens "$key"
+fi
+
+# --- LiteRT goldens for the TFLite interpreter's real-model test -----------------------------
+# Redone when the script or the pinned requirements change.
+key="$( { sha "$ROOT/scripts/make_litert_goldens.py"; sha "$ROOT/scripts/requirements.txt"; } | sha256sum | cut -d' ' -f1 )"
+if ! stamp_ok litert-goldens "$key" || [[ ! -d "$CORPUS/goldens/litert" ]]; then
+    rm -rf "$CORPUS/goldens/litert"
+    "$PY" "$ROOT/scripts/make_litert_goldens.py" "$CORPUS" 2>/dev/null >&2
+    stamp_set litert-goldens "$key"
 fi
 
 # --- summary -------------------------------------------------------------------------------

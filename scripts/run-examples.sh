@@ -1,6 +1,10 @@
 #!/usr/bin/env bash
-# The main job: builds the release `lockstep` and runs `lockstep inspect` on every example model in
-# examples/models (see examples/README.md). Exits non-zero if the build or any inspect fails.
+# The main job (README): builds the release `lockstep` and runs the bundled example suite
+# (lockstep.yaml) with `lockstep gate`, which writes reports/report.json, junit.xml, summary.md and
+# index.html. The suite holds deliberate regressions (examples/README.md), so the gate must FAIL
+# (exit 1). Then it shows baseline semantics: the same suite against the report just written has
+# nothing new or worse and must PASS (exit 0), writing reports/with-baseline/.
+# Exits non-zero if the build fails or either run does not end as expected.
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
@@ -16,24 +20,20 @@ if ! swift build -c release --product lockstep >"$log" 2>&1; then
 fi
 LOCKSTEP="$(swift build -c release --show-bin-path)/lockstep"
 
-mapfile -t models < <(find examples/models -name '*.onnx' -type f | LC_ALL=C sort)
-if ((${#models[@]} == 0)); then
-    echo "run-examples: error: no models in examples/models (run scripts/make-examples.py)" >&2
+echo "=== lockstep gate   (the bundled example suite: lockstep.yaml)"
+rc=0
+"$LOCKSTEP" gate || rc=$?
+if ((rc != 1)); then
+    echo "run-examples: FAILED: lockstep gate exited $rc; the example suite fails on purpose (exit 1 expected)" >&2
     exit 1
 fi
-
-passed=0
-failed=0
-for model in "${models[@]}"; do
-    echo "=== lockstep inspect $model"
-    if "$LOCKSTEP" inspect "$model"; then
-        passed=$((passed + 1))
-    else
-        rc=$?
-        echo "run-examples: FAILED (exit $rc): lockstep inspect $model" >&2
-        failed=$((failed + 1))
-    fi
-    echo
-done
-echo "examples: $passed passed, $failed failed"
-((failed == 0))
+echo "run-examples: the gate failed as it should (deliberate regressions); open reports/index.html"
+echo
+echo "=== lockstep gate --baseline reports/report.json --report-dir reports/with-baseline"
+rc=0
+"$LOCKSTEP" gate --baseline reports/report.json --report-dir reports/with-baseline || rc=$?
+if ((rc != 0)); then
+    echo "run-examples: FAILED: against its own report as baseline the gate exited $rc (0 expected: nothing new or worse)" >&2
+    exit 1
+fi
+echo "run-examples: against the baseline nothing is new or worse: the gate passes"

@@ -37,7 +37,7 @@ lines = [
     "listed with their reasons in `docs/conformance-expected-failures.txt`.",
     "",
     "CI (`ConformanceTests`) fails on any failure not listed there, and when fewer cases pass than",
-    "`docs/conformance-baseline.txt` says.",
+    "`docs/conformance-baseline.txt` says. The TFLite op tests have their own page: docs/conformance-tflite.md.",
     "",
     "Ops common in edge models all pass every case: Conv, ConvTranspose, Gemm, MatMul, the",
     "elementwise and activation ops, BatchNormalization, Instance/Layer/Group normalisation, LRN,",

@@ -64,7 +64,8 @@ public struct TargetCatalog: Sendable {
         var out: [String] = []
         while let item = enumerator.nextObject() as? String {
             let name = (item as NSString).lastPathComponent
-            if name.hasPrefix(".") {
+            // correspondence/ holds the dropped-op table (CorrespondenceTable), not target files.
+            if name.hasPrefix(".") || item == "correspondence" {
                 enumerator.skipDescendants()
                 continue
             }

@@ -84,7 +84,8 @@ public indirect enum ValueType: Sendable, Hashable, CustomStringConvertible {
     }
 }
 
-/// Block-sparse layout of a tensor (TFLite `SparsityParameters`), kept for inspection.
+/// Block-sparse layout of a tensor (TFLite `SparsityParameters`): enough to inspect it and to
+/// rebuild the dense tensor (DENSIFY).
 public struct SparsityParameters: Sendable, Hashable {
     /// Order in which dimensions (including block dimensions) are traversed.
     public var traversalOrder: [Int]
@@ -92,11 +93,30 @@ public struct SparsityParameters: Sendable, Hashable {
     public var blockMap: [Int]
     /// Per traversed dimension: `DENSE` or `SPARSE_CSR`.
     public var dimensionFormats: [String]
+    /// Per traversed dimension: its size (DENSE) or its CSR segments and indices (SPARSE_CSR).
+    public var dimensions: [SparseDimension]
 
-    public init(traversalOrder: [Int], blockMap: [Int], dimensionFormats: [String]) {
+    public init(traversalOrder: [Int], blockMap: [Int], dimensionFormats: [String], dimensions: [SparseDimension] = []) {
         self.traversalOrder = traversalOrder
         self.blockMap = blockMap
         self.dimensionFormats = dimensionFormats
+        self.dimensions = dimensions
+    }
+}
+
+/// One traversed dimension of a sparse tensor (TFLite `DimensionMetadata`).
+public struct SparseDimension: Sendable, Hashable {
+    /// `DENSE`: the dimension's size; unused for `SPARSE_CSR`.
+    public var denseSize: Int
+    /// `SPARSE_CSR`: where each parent position's run of stored indices starts (count + 1 entries).
+    public var segments: [Int]
+    /// `SPARSE_CSR`: the stored indices along this dimension.
+    public var indices: [Int]
+
+    public init(denseSize: Int, segments: [Int] = [], indices: [Int] = []) {
+        self.denseSize = denseSize
+        self.segments = segments
+        self.indices = indices
     }
 }
 

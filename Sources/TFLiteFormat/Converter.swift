@@ -296,6 +296,7 @@ struct Converter {
     func sparsity(_ t: lockstep_tflite_tensor, subgraph s: Int, tensor: Int, label: String) throws -> SparsityParameters? {
         guard t.has_sparsity != 0 else { return nil }
         var formats: [String] = []
+        var dimensions: [SparseDimension] = []
         for d in 0..<t.dim_metadata_count {
             guard let metadata = flat.dimensionMetadata(subgraph: s, tensor: tensor, d) else {
                 throw fail("\(label): sparsity dimension \(d) cannot be read")
@@ -305,9 +306,13 @@ struct Converter {
             case 1: formats.append("SPARSE_CSR")
             default: formats.append("UNKNOWN_\(metadata.format)")
             }
+            try charge((metadata.segments.count + metadata.indices.count) * 8)
+            dimensions.append(SparseDimension(denseSize: Int(metadata.dense_size),
+                                              segments: metadata.segments.indexValues(type: metadata.segments_type),
+                                              indices: metadata.indices.indexValues(type: metadata.indices_type)))
         }
         return SparsityParameters(traversalOrder: t.traversal_order.int32s.map(Int.init),
-                                  blockMap: t.block_map.int32s.map(Int.init), dimensionFormats: formats)
+                                  blockMap: t.block_map.int32s.map(Int.init), dimensionFormats: formats, dimensions: dimensions)
     }
 
     /// The constant a tensor holds, or nil when its buffer is empty (an activation or input).

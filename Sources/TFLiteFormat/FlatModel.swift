@@ -129,6 +129,17 @@ extension lockstep_tflite_vector {
     }
 
     var int32s: [Int32] { elements(Int32.self) }
+
+    /// A sparse index vector (`SparseIndexVector`: 1 int32, 2 uint16, 3 uint8) as `Int`s; empty
+    /// for an absent or unknown vector.
+    func indexValues(type: UInt8) -> [Int] {
+        switch type {
+        case 1: return elements(Int32.self).map(Int.init)
+        case 2: return elements(UInt16.self).map(Int.init)
+        case 3: return elements(UInt8.self).map(Int.init)
+        default: return []
+        }
+    }
     var int64s: [Int64] { elements(Int64.self) }
     var floats: [Float] { elements(UInt32.self).map { Float(bitPattern: $0) } }
 }

@@ -18,7 +18,7 @@ struct BenchCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "Model file (.onnx).", completion: .file())
+    @Argument(help: "Model file (.onnx or .tflite).", completion: .file())
     var model: String
 
     @Option(help: "Timed runs.")

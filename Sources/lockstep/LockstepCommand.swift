@@ -12,7 +12,8 @@ struct LockstepCommand: ParsableCommand {
             Errors read 'lockstep: error: <file>: <reason>'.
             """,
         version: LockstepVersion.string,
-        subcommands: [InspectCommand.self, RunCommand.self, BenchCommand.self, ConformanceCommand.self, CompatCommand.self, MatrixCommand.self]
+        subcommands: [InspectCommand.self, RunCommand.self, BenchCommand.self, ConformanceCommand.self, CompatCommand.self, MatrixCommand.self, CheckCommand.self,
+                      GoldenCommand.self, AccuracyCommand.self, GateCommand.self, MergeCommand.self]
     )
 
     /// Runs the command, mapping every error to one stderr line and exit code 2.

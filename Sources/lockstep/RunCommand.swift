@@ -13,11 +13,17 @@ struct RunCommand: ParsableCommand {
             manifest.json (name, file, dtype, shape, range per output); --intermediates also
             writes every intermediate value under intermediates/. Existing files are replaced only
             with --force. A summary (shapes, ranges, NaN/Inf counts) goes to stdout.
-            Exit codes: 0 success, 2 usage, input or model error.
+            --steps N invokes the model N times with one state (TFLite variables, CALL_ONCE),
+            feeding step i the i-th slice along the leading axis of each input file, and stacks
+            each output along a new leading axis (streaming models).
+            Nodes the reference cannot execute (TFLite custom ops) are reported with the outputs
+            that depend on them; every other output is still computed and written.
+            Exit codes: 0 success; 1 some outputs could not be produced (custom ops); 2 usage,
+            input or model error.
             """
     )
 
-    @Argument(help: "Model file (.onnx).", completion: .file())
+    @Argument(help: "Model file (.onnx or .tflite).", completion: .file())
     var model: String
 
     @Option(name: .customLong("input"), help: "An input as NAME=FILE.npy (repeatable).")
@@ -34,6 +40,9 @@ struct RunCommand: ParsableCommand {
 
     @Option(name: .customLong("output-dir"), help: "Write outputs and manifest.json here.", completion: .directory)
     var outputDirectory: String?
+
+    @Option(help: "Invoke the model N times with one state, one slice of the inputs' leading axis per step.")
+    var steps: Int?
 
     @Flag(help: "Keep and write every intermediate value.")
     var intermediates = false
@@ -70,16 +79,15 @@ struct RunCommand: ParsableCommand {
         options.force = force
         options.precision = precision.session
         options.fusion = !noFusion
+        if let steps, steps < 1 { throw ValidationError("--steps must be at least 1, got \(steps)") }
+        options.steps = steps
         let result = try ModelRun.run(modelPath: model, options: options)
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-            struct Out: Encodable { var outputs: [ModelRun.OutputSummary]; var intermediates: [ModelRun.OutputSummary]; var generatedInputs: [String] }
-            print(String(decoding: try encoder.encode(Out(outputs: result.outputs, intermediates: result.intermediates, generatedInputs: result.generatedInputs)), as: UTF8.self))
+            print(try ModelRun.jsonString(result))
         } else {
             print(ModelRun.text(result), terminator: "")
         }
+        if !result.isComplete { throw ExitCode(1) }
     }
 }
 

@@ -90,6 +90,30 @@ final class CLITests: XCTestCase {
         XCTAssertTrue(missing.stderr.contains("Missing expected argument"), missing.stderr)
         let unknown = try run(["inspekt", "x"])
         XCTAssertEqual(unknown.status, 2)
+        // conformance needs exactly one suite.
+        let neither = try run(["conformance"])
+        XCTAssertEqual(neither.status, 2)
+        XCTAssertTrue(neither.stderr.contains("exactly one of --onnx-node-tests DIR and --tflite-op-tests DIR"), neither.stderr)
+        let both = try run(["conformance", "--onnx-node-tests", "a", "--tflite-op-tests", "b"])
+        XCTAssertEqual(both.status, 2)
+    }
+
+    func testTFLiteConformanceRunsTheCommittedSuite() throws {
+        let result = try run(["conformance", "--tflite-op-tests", "Tests/Fixtures/tflite-op-tests", "--filter", "op_relu_float32"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(result.stdout.hasSuffix("1 passed, 0 failed, 0 skipped\n"), result.stdout)
+        let missing = try run(["conformance", "--tflite-op-tests", "no/such/dir"])
+        XCTAssertEqual(missing.status, 2)
+        XCTAssertTrue(missing.stderr.hasPrefix("lockstep: error: no/such/dir: "), missing.stderr)
+    }
+
+    func testRunExitsOneWhenACustomOpKeepsOutputsFromBeingProduced() throws {
+        let result = try run(["run", "Tests/TFLiteFormatTests/Fixtures/models/custom_op.tflite", "--random-inputs", "1"])
+        XCTAssertEqual(result.status, 1, result.stderr)
+        XCTAssertTrue(result.stdout.contains("MyCustomOp_1 (custom::MyCustomOp)"), result.stdout)
+        let complete = try run(["run", "Tests/TFLiteFormatTests/Fixtures/models/float_conv.tflite", "--random-inputs", "1", "--steps", "2"])
+        XCTAssertEqual(complete.status, 0, complete.stderr)
+        XCTAssertTrue(complete.stdout.contains("output  float32 [2, 1, 10]"), complete.stdout)
     }
 
     func testHelpSnapshots() throws {
@@ -99,8 +123,42 @@ final class CLITests: XCTestCase {
         let inspect = try run(["inspect", "--help"])
         XCTAssertEqual(inspect.status, 0)
         assertSnapshot(inspect.stdout, named: "help-inspect.txt")
+        let accuracy = try run(["accuracy", "--help"])
+        XCTAssertEqual(accuracy.status, 0)
+        assertSnapshot(accuracy.stdout, named: "help-accuracy.txt")
         let version = try run(["--version"])
         XCTAssertEqual(version.status, 0)
         XCTAssertEqual(version.stdout, "0.1.0\n")
+    }
+
+    func testAccuracyExitCodesAndJSON() throws {
+        let base = ["accuracy", "--dataset", "examples/accuracy/digits-test.npz", "--reference", "examples/accuracy/digits_cnn.onnx",
+                    "--classes", "examples/accuracy/classes.txt", "--bootstrap", "200"]
+        let good = try run(base + ["--candidate", "examples/accuracy/digits_cnn_int8.onnx"])
+        XCTAssertEqual(good.status, 0, good.stderr)
+        XCTAssertTrue(good.stdout.contains("gate: PASS"), good.stdout)
+        XCTAssertEqual(good.stderr, "", "no progress bar when stderr is not a terminal")
+        let skewed = try run(base + ["--candidate", "examples/accuracy/digits_cnn_int8_skewed.onnx", "--json"])
+        XCTAssertEqual(skewed.status, 1, skewed.stderr)
+        let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(skewed.stdout.utf8)) as? [String: Any])
+        let findings = try XCTUnwrap(object["findings"] as? [[String: Any]])
+        XCTAssertEqual(findings.filter { $0["severity"] as? String == "error" }.map { $0["kind"] as? String }, ["classRegression"])
+        XCTAssertEqual(((findings.first?["location"] as? [String: Any])?["class"]) as? String, "four")
+        XCTAssertNotNil(object["accuracy"])
+
+        let cases: [(args: [String], expected: String)] = [
+            (["accuracy", "--dataset", "nope.npz", "--reference", "examples/accuracy/digits_cnn.onnx", "--candidate", "x.onnx"],
+             "lockstep: error: nope.npz: no such file or folder\n"),
+            (base + ["--candidate", "examples/accuracy/classes.txt"], "lockstep: error: examples/accuracy/classes.txt: "),
+            (["accuracy", "--dataset", "examples/accuracy/digits-test.npz", "--reference", "examples/accuracy/digits_cnn.onnx"],
+             "lockstep: error: give at least one --candidate FORM\n"),
+        ]
+        for (args, expected) in cases {
+            let result = try run(args)
+            XCTAssertEqual(result.status, 2, "\(args): \(result.stderr)")
+            XCTAssertTrue(result.stderr.hasPrefix(expected), "\(args): \(result.stderr)")
+            XCTAssertEqual(result.stderr.filter { $0 == "\n" }.count, 1, result.stderr)
+            XCTAssertEqual(result.stdout, "")
+        }
     }
 }

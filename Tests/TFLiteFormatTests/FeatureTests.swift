@@ -199,8 +199,13 @@ final class FeatureTests: XCTestCase {
     func testSparseTensorsKeepStoredValuesAndTheirLayout() throws {
         let model = try load("sparse.tflite")
         let blocked = try value(model, "fc1/weights")
-        XCTAssertEqual(blocked.sparsity, SparsityParameters(traversalOrder: [0, 1, 2], blockMap: [1],
-                                                             dimensionFormats: ["DENSE", "SPARSE_CSR", "DENSE"]))
+        // Dimension metadata: int32 segments with uint8 indices here, uint16 / int32 below (README).
+        XCTAssertEqual(blocked.sparsity, SparsityParameters(
+            traversalOrder: [0, 1, 2], blockMap: [1], dimensionFormats: ["DENSE", "SPARSE_CSR", "DENSE"],
+            dimensions: [SparseDimension(denseSize: 8),
+                         SparseDimension(denseSize: 0, segments: [0, 0, 2, 5, 8, 10, 13, 14, 16],
+                                         indices: [0, 2, 0, 1, 3, 0, 1, 2, 1, 2, 0, 1, 2, 3, 1, 3]),
+                         SparseDimension(denseSize: 4)]))
         guard case .tensor(.float32?, let denseShape?) = blocked.type else { return XCTFail("fc1/weights type") }
         XCTAssertEqual(denseShape, [8, 16], "the value keeps the dense shape")
         let stored = try initializer(model, "fc1/weights")
@@ -208,7 +213,10 @@ final class FeatureTests: XCTestCase {
         XCTAssertEqual(Array(try stored.floatValues().prefix(8)), [-0.375, 0.25, -0.375, 0.0, 0.1875, -0.25, 0.4375, -0.0625])
 
         let csr = try value(model, "fc2/weights_sparse")
-        XCTAssertEqual(csr.sparsity, SparsityParameters(traversalOrder: [0, 1], blockMap: [], dimensionFormats: ["DENSE", "SPARSE_CSR"]))
+        XCTAssertEqual(csr.sparsity, SparsityParameters(
+            traversalOrder: [0, 1], blockMap: [], dimensionFormats: ["DENSE", "SPARSE_CSR"],
+            dimensions: [SparseDimension(denseSize: 4),
+                         SparseDimension(denseSize: 0, segments: [0, 4, 6, 8, 11], indices: [0, 3, 5, 6, 0, 6, 2, 7, 0, 3, 5])]))
         XCTAssertEqual(try initializer(model, "fc2/weights_sparse").floatValues(),
                        [-0.0625, 0.125, -0.0625, -0.375, -0.0625, -0.1875, 0.375, 0.375, 0.4375, 0.4375, -0.4375])
         XCTAssertNil(try value(model, "fc2/weights").sparsity)

@@ -32,6 +32,20 @@ public struct KernelBuildContext {
     public let opset: Int
     /// Compiles a subgraph (If/Loop/Scan bodies) that may read the enclosing graph's values.
     public let compileSubgraph: (Graph) throws -> CompiledGraph
+    /// Compiles graph `index` of the model (TFLite subgraphs called by WHILE, IF, CALL_ONCE),
+    /// once per session; throws `KernelError` for an index out of range or a call cycle.
+    public var compileGraph: (Int) throws -> CompiledGraph = { index in
+        throw KernelError("subgraph \(index) cannot be called: the model has no indexed subgraphs")
+    }
+    /// Declared type, quantisation and flags of a value of the node's graph (TFLite kernels take
+    /// output element types and quantisation from the tensors the file declares).
+    public var valueInfo: (String) -> ValueInfo? = { _ in nil }
+
+    init(node: Node, opset: Int, compileSubgraph: @escaping (Graph) throws -> CompiledGraph) {
+        self.node = node
+        self.opset = opset
+        self.compileSubgraph = compileSubgraph
+    }
 
     /// The node's attributes, with typed access and spec defaults.
     public var attributes: AttributeReader { AttributeReader(node: node) }

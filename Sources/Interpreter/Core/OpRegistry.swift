@@ -8,6 +8,9 @@ public struct OpRegistration: Sendable {
     /// through the last one before they change).
     public var versions: ClosedRange<Int>
     public var factory: KernelFactory
+    /// Evaluate the node once at compile time when all its inputs are constants (TFLite computes
+    /// DEQUANTIZE and DENSIFY of constant weights once, in Prepare). Only for pure ops.
+    public var foldsConstants = false
 
     public init(_ name: String, domain: String = "", versions: ClosedRange<Int> = 1...Int.max, factory: @escaping KernelFactory) {
         self.domain = domain

@@ -26,20 +26,43 @@ public final class Session: @unchecked Sendable {
 
     /// Compiles the model's main graph (and, through their kernels, its subgraphs). Throws
     /// `InterpreterError` for unknown ops, invalid attributes or an unschedulable graph.
-    /// `fusion` runs chains of elementwise nodes in one blocked pass (`ElementwiseFusion`);
-    /// results are bit-identical with and without it.
-    public init(model: Model, registry: OpRegistry = ONNXOps.registry, precision: Precision = .native,
-                fusion: Bool = true) throws {
+    ///
+    /// `registry` defaults to the model format's ops (`registry(for:)`). TFLite models run their
+    /// subgraphs by index (WHILE, IF, CALL_ONCE) and compile custom ops to "not executable by the
+    /// reference" steps: a run then produces every output that does not depend on them and lists
+    /// them in `RunResult.notExecuted`. `fusion` runs chains of elementwise nodes in one blocked
+    /// pass (`ElementwiseFusion`); results are bit-identical with and without it.
+    public init(model: Model, registry: OpRegistry? = nil, precision: Precision = .native, fusion: Bool = true) throws {
         self.model = model
         self.precision = precision
         self.executed = precision == .float64 ? try Float64Widening.widen(model) : model
-        self.executor = Executor(registry: registry, opsets: model.opsetImports, fusion: fusion)
-        self.main = try executor.compile(executed.graph)
+        let registry = registry ?? Self.registry(for: model.format)
+        switch model.format {
+        case .tflite:
+            self.executor = Executor(registry: registry, opsets: model.opsetImports, graphs: executed.allGraphs,
+                                     notExecutableDomains: ["custom"], fusion: fusion)
+            do { self.main = try executor.compileGraph(at: 0) } catch let error as KernelError {
+                throw InterpreterError.graph("graph '\(executed.graph.name)': \(error.reason)")
+            }
+        case .onnx, .tensorrt:
+            self.executor = Executor(registry: registry, opsets: model.opsetImports, fusion: fusion)
+            self.main = try executor.compile(executed.graph)
+        }
+    }
+
+    /// The ops of a format: `TFLiteOps.registry` for TFLite, `ONNXOps.registry` otherwise.
+    public static func registry(for format: ModelFormat) -> OpRegistry {
+        switch format {
+        case .tflite: return TFLiteOps.registry
+        case .onnx, .tensorrt: return ONNXOps.registry
+        }
     }
 
     /// Runs the model. `feeds` maps input names to values; every runtime input must be fed
-    /// (inputs that are also initializers default to the initializer).
-    public func run(_ feeds: [String: Value], options: RunOptions = RunOptions()) throws -> RunResult {
+    /// (inputs that are also initializers default to the initializer). `state` carries variables
+    /// and CALL_ONCE from one invocation to the next (a fresh state when nil).
+    public func run(_ feeds: [String: Value], options: RunOptions = RunOptions(), state: ExecutionState? = nil) throws -> RunResult {
+        let state = state ?? ExecutionState()
         let graph = model.graph
         let constants = Set(graph.initializers.map(\.name))
         var inputs: [Value?] = []
@@ -66,12 +89,13 @@ public final class Session: @unchecked Sendable {
         let policy = options.intermediates
         var times: [NodeTime] = []
         let steps = main.steps
+        var unproduced: [String: String] = [:]
         let outputs = try executor.execute(main, inputs: inputs, parent: nil, policy: policy, record: { name, value in
             order.append(name)
             if policy.keeps(name) { intermediates[name] = value }
         }, timing: options.profile ? { index, ms in
             times.append(NodeTime(node: steps[index].label, op: steps[index].node.op.qualifiedName, milliseconds: ms))
-        } : nil)
+        } : nil, state: state, absent: { unproduced[$0] = $1 })
         var results = outputs
         if precision == .float64 {
             // Round back once to the types the model declares (float32 outputs).
@@ -83,6 +107,8 @@ public final class Session: @unchecked Sendable {
         }
         var result = RunResult(outputs: zip(graph.outputs, results).map { ($0.name, $1) }, intermediates: intermediates, executionOrder: order)
         result.nodeTimes = times
+        result.notExecuted = state.notExecuted
+        result.unproduced = unproduced
         return result
     }
 

@@ -1,0 +1,96 @@
+import Foundation
+import Interpreter
+import LockstepCore
+import TFLiteFormat
+import TensorIO
+
+extension Conformance {
+    /// Runs Lockstep's TFLite op-test cases (`<dir>/<case>/model.tflite`,
+    /// `test_data_set_*/input_<i>.npy` and `output_<i>.npy`, `case.json` with the op, the
+    /// tolerance and the provenance; written by scripts/make-tflite-op-tests.py) through the
+    /// reference interpreter. Integer outputs must match bit for bit (the case's rtol and atol
+    /// are 0); float outputs within the case's rtol/atol. Cases are sorted by name; `filter`
+    /// keeps names containing it; `expected` turns listed failures into skips with their reason.
+    public static func runTFLiteOpTests(directory: String, expected: [ExpectedFailure] = [], filter: String? = nil,
+                                        progress: ((Int, Int) -> Void)? = nil) throws -> Report {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw LockstepError.unsupportedFormat(path: directory, reason: "not a folder of TFLite op-test cases")
+        }
+        let names = try FileManager.default.contentsOfDirectory(atPath: directory).sorted().filter { name in
+            FileManager.default.fileExists(atPath: "\(directory)/\(name)/model.tflite") && (filter.map { name.contains($0) } ?? true)
+        }
+        guard !names.isEmpty else {
+            throw LockstepError.unsupportedFormat(path: directory, reason: "no test cases found (expected <case>/model.tflite)")
+        }
+        var results: [CaseResult] = []
+        for (i, name) in names.enumerated() {
+            var result = runTFLiteCase(directory: "\(directory)/\(name)", name: name)
+            if result.status != .passed, let e = expected.first(where: { $0.matches(name) }) {
+                result.status = .expectedFailure
+                result.reason = e.reason
+            }
+            results.append(result)
+            progress?(i + 1, names.count)
+        }
+        return summarize(directory: directory, results)
+    }
+
+    /// What a case's `case.json` says (see scripts/make-tflite-op-tests.py).
+    struct TFLiteCaseInfo: Decodable {
+        struct Tolerance: Decodable { var rtol: Double; var atol: Double }
+        var op: String
+        var scheme: String
+        var tolerance: Tolerance
+    }
+
+    /// Runs one case: every data set must match within the case's tolerance.
+    static func runTFLiteCase(directory: String, name: String) -> CaseResult {
+        let info: TFLiteCaseInfo
+        do {
+            let data = try Data(contentsOf: URL(fileURLWithPath: directory + "/case.json"))
+            info = try JSONDecoder().decode(TFLiteCaseInfo.self, from: data)
+        } catch {
+            return CaseResult(name: name, op: "?", status: .failed, reason: "case.json: \(error.localizedDescription)")
+        }
+        // Single-op cases are tallied under their builtin; whole models under MODEL (scheme).
+        let op = info.op == "MODEL" ? "MODEL (\(info.scheme))" : info.op
+        let model: Model
+        do { model = try TFLiteLoader.load(path: directory + "/model.tflite") } catch {
+            return CaseResult(name: name, op: op, status: .failed, reason: "cannot load model: \(error.localizedDescription)")
+        }
+        let session: Session
+        do { session = try Session(model: model) } catch let error as InterpreterError {
+            return CaseResult(name: name, op: op, status: error.isUnsupported ? .unsupported : .failed, reason: error.localizedDescription)
+        } catch {
+            return CaseResult(name: name, op: op, status: .failed, reason: error.localizedDescription)
+        }
+        let sets = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter { $0.hasPrefix("test_data_set_") }.sorted()
+        guard !sets.isEmpty else { return CaseResult(name: name, op: op, status: .failed, reason: "no test_data_set_* folder") }
+        for set in sets {
+            let setDir = "\(directory)/\(set)"
+            do {
+                var feeds: [String: Value] = [:]
+                for (i, input) in model.graph.runtimeInputs.enumerated() {
+                    feeds[input.name] = .tensor(try Npy.read(path: "\(setDir)/input_\(i).npy"))
+                }
+                let result = try session.run(feeds)
+                for (i, output) in model.graph.outputs.enumerated() {
+                    let expected = try Npy.read(path: "\(setDir)/output_\(i).npy")
+                    guard case .tensor(let actual)? = result.outputs[i].value else {
+                        return CaseResult(name: name, op: op, status: .failed, reason: "\(set): output '\(output.name)' is not a tensor")
+                    }
+                    if let mismatch = compare(actual, expected, rtol: info.tolerance.rtol, atol: info.tolerance.atol) {
+                        return CaseResult(name: name, op: op, status: .failed, reason: "\(set): output '\(output.name)': \(mismatch)")
+                    }
+                }
+            } catch let error as InterpreterError {
+                return CaseResult(name: name, op: op, status: error.isUnsupported ? .unsupported : .failed,
+                                  reason: "\(set): \(error.localizedDescription)")
+            } catch {
+                return CaseResult(name: name, op: op, status: .failed, reason: "\(set): \(error.localizedDescription)")
+            }
+        }
+        return CaseResult(name: name, op: op, status: .passed, reason: nil)
+    }
+}

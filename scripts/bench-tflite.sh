@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# TFLite interpreter speed: Lockstep's reference interpreter (release build, --threads 1) vs LiteRT
+# single-threaded with its optimised kernels and no delegate (BUILTIN_WITHOUT_DEFAULT_DELEGATES:
+# XNNPACK off) and with its reference kernels (BUILTIN_REF), on the mediapipe models LiteRT can run
+# (the LiteRT golden folders: same inputs for all three), one after the other on one machine.
+# Prints JSON lines and a Markdown table for docs/benchmarks.md. Not part of the test suite.
+# ITER (default 20) sets the timed runs; REF_ITER (default 3) those of LiteRT's reference kernels.
+set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$ROOT"
+ITER="${ITER:-20}"
+REF_ITER="${REF_ITER:-3}"
+
+bash scripts/bootstrap.sh >/dev/null
+bash scripts/fetch-corpus.sh >/dev/null
+swift build -c release --product lockstep >/dev/null
+LOCKSTEP="$(swift build -c release --show-bin-path)/lockstep"
+
+WORK="$(mktemp -d)"
+trap 'rm -rf "$WORK"' EXIT
+OUT="$WORK/results.jsonl"
+for dir in "$CORPUS"/goldens/litert/*/; do
+    model="$CORPUS/$("$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))["model"])' "$dir/manifest.json")"
+    "$LOCKSTEP" bench "$model" --inputs "$dir" --iterations "$ITER" --threads 1 --json \
+        | "$PY" -c 'import json,sys; d=json.loads(sys.stdin.read()); d["runtime"]="lockstep"; print(json.dumps(d))' >>"$OUT"
+    "$PY" scripts/bench_tflite_py.py optimized "$model" "$dir" "$ITER" >>"$OUT"
+    "$PY" scripts/bench_tflite_py.py reference "$model" "$dir" "$REF_ITER" >>"$OUT"
+done
+cat "$OUT"
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+"$PY" - "$OUT" <<'PY'
+import json, os, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+by = {}
+for r in rows:
+    by.setdefault(os.path.basename(r["model"]), {})[r["runtime"]] = r
+print("\n| model | Lockstep P50 (ms) | LiteRT optimised P50 (ms) | LiteRT reference P50 (ms) | vs optimised | vs reference |")
+print("| --- | ---: | ---: | ---: | ---: | ---: |")
+for model, r in sorted(by.items()):
+    l, o, ref = r["lockstep"]["p50Ms"], r["litert-optimized"]["p50Ms"], r["litert-reference"]["p50Ms"]
+    print(f"| {model} | {l:.1f} | {o:.1f} | {ref:.0f} | {l / o:.2f}× | {ref / l:.1f}× faster |")
+PY
