@@ -3,7 +3,8 @@
 
 Also accepts the refinements drafted on wip/compat (fallback_target, constant_through,
 partitioning.stop_at_first_unsupported, dtype_inputs, attribute `default`, sources by repository,
-constraint `versions`, `notes` on sources, ops and constraints).
+constraint `versions`, `notes` on sources, ops and constraints, `model:` limits and the
+`opset: import` constraint subject).
 
 A stand-in until the Compatibility module's loader runs in CI: keys, enums, version syntax,
 DType names (Sources/LockstepCore/DType.swift), TFLite builtin names (schemas/tflite.fbs),
@@ -21,7 +22,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 TOP_KEYS = {"schema", "id", "name", "format", "kind", "runtime", "accelerator", "sources",
             "default_source", "unsupported", "fallback_target", "constant_through", "partitioning",
-            "notes", "ops"}
+            "model", "notes", "ops"}
 REQUIRED = {"schema", "id", "name", "format", "kind", "runtime", "sources", "unsupported", "ops"}
 FORMATS = {"onnx", "tflite", "tensorrt"}
 KINDS = {"builtin", "delegate", "execution-provider", "parser", "compiler", "accelerator"}
@@ -191,6 +192,20 @@ class Checker:
                     if key not in {"min_nodes_per_partition", "max_partitions", "whole_graph_only",
                                    "stop_at_first_unsupported"}:
                         self.err(path, part.line_of(key), f"unknown partitioning key {key!r}")
+        model = doc.get("model")
+        if model is not None:
+            if not isinstance(model, LineDict):
+                self.err(path, doc.line_of("model"), "model must be a mapping")
+            else:
+                for key in model:
+                    if key not in {"ir_version", "opset", "reason", "source"}:
+                        self.err(path, model.line_of(key), f"unknown model key {key!r}")
+                for key in ("ir_version", "opset"):
+                    limit = model.get(key)
+                    if limit is not None and not (isinstance(limit, dict) and set(limit) == {"max"}):
+                        self.err(path, model.line_of(key), f"model.{key} must be {{max: ...}}")
+                if "source" in model and model["source"] not in source_ids:
+                    self.err(path, model.line_of("source"), f"undeclared source {model['source']!r}")
         ct = doc.get("constant_through")
         if ct is not None:
             if not isinstance(ct, list):
@@ -263,7 +278,7 @@ class Checker:
             return
         line = c.line
         self.check_source(path, line, name, c, source_ids, None)
-        subjects = [k for k in ("attribute", "input", "output", "inputs", "outputs") if k in c]
+        subjects = [k for k in ("attribute", "input", "output", "inputs", "outputs", "opset") if k in c]
         if len(subjects) != 1:
             self.err(path, line, f"{name}: a constraint names exactly one subject, found {subjects}")
             return
@@ -281,6 +296,10 @@ class Checker:
             allowed = COUNT_CHECKS
             if c[subject] != "count":
                 self.err(path, line, f"{name}: {subject}: must be 'count'")
+        elif subject == "opset":
+            allowed = COUNT_CHECKS
+            if c[subject] != "import":
+                self.err(path, line, f"{name}: opset: must be 'import'")
         else:
             allowed = TENSOR_CHECKS
             if not isinstance(c[subject], int) or c[subject] < -1:
@@ -324,7 +343,9 @@ class Checker:
 
 
 def main(argv):
-    files = [Path(a).resolve() for a in argv] or sorted((ROOT / "opsets").rglob("*.yaml"))
+    # opsets/correspondence/ holds the dropped-op table, not targets (TargetCatalog skips it too).
+    files = [Path(a).resolve() for a in argv] or sorted(
+        p for p in (ROOT / "opsets").rglob("*.yaml") if "correspondence" not in p.relative_to(ROOT / "opsets").parts)
     checker = Checker()
     for f in files:
         checker.check_file(f)

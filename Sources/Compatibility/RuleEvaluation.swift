@@ -180,6 +180,20 @@ public struct RuleEvaluator: Sendable {
                 }
             }
             return .pass
+        case .opsetImport:
+            guard target.format == .onnx else { return .unknown("only ONNX models import opsets") }
+            guard let opset = node.op.version else { return .unknown("the model's opset import for the node's domain is not known") }
+            let domain = OpVocabulary.normalisedDomain(node.op.domain)
+            let what = "the model imports \(domain.isEmpty ? "ai.onnx" : domain) opset \(opset)"
+            for check in c.checks {
+                switch check {
+                case .min(let m) where Double(opset) < m: return .fail("\(what), at least \(Int(m)) needed")
+                case .max(let m) where Double(opset) > m: return .fail("\(what), at most \(Int(m)) allowed")
+                case .equals(let v) where v.number != Double(opset): return .fail("\(what), exactly \(v) needed")
+                default: continue
+                }
+            }
+            return .pass
         }
     }
 

@@ -174,6 +174,10 @@ public struct Constraint: Sendable {
         case output(Int)
         case inputCount
         case outputCount
+        /// The model's opset import for the node's domain (ONNX): rules that hold only in models of
+        /// some opsets within one schema version (ONNX Runtime inlines a function body written for
+        /// one opset only while the body's ops keep their schema versions).
+        case opsetImport
 
         public var description: String {
             switch self {
@@ -182,6 +186,7 @@ public struct Constraint: Sendable {
             case .output(let i): return "output \(i)"
             case .inputCount: return "input count"
             case .outputCount: return "output count"
+            case .opsetImport: return "opset import"
             }
         }
     }

@@ -52,7 +52,7 @@ enum TargetKeys {
     static let model: [String] = ["ir_version", "opset", "reason", "source"]
     static let partitioning: [String] = ["min_nodes_per_partition", "max_partitions", "whole_graph_only", "stop_at_first_unsupported"]
     static let op: [String] = ["source", "versions", "dtypes", "dtype_inputs", "constraints", "unsupported", "supported", "reason", "notes"]
-    static let constraintSubjects: [String] = ["attribute", "input", "output", "inputs", "outputs"]
+    static let constraintSubjects: [String] = ["attribute", "input", "output", "inputs", "outputs", "opset"]
     static let attributeChecks: [String] = ["in", "not_in", "equals", "range", "min", "max", "present"]
     static let tensorChecks: [String] = ["dtype", "rank", "constant", "static_shape", "quantized", "per_channel", "dim", "max_elements", "present"]
     static let countChecks: [String] = ["min", "max", "equals"]
@@ -490,6 +490,9 @@ private struct Reader {
             case "inputs", "outputs":
                 guard try string(p.value, label) == "count" else { throw fail(p.value, "\(label): write '\(p.key): count'") }
                 c.subject = p.key == "inputs" ? .inputCount : .outputCount
+            case "opset":
+                guard try string(p.value, label) == "import" else { throw fail(p.value, "\(label): write 'opset: import'") }
+                c.subject = .opsetImport
             case "reason": c.reason = try string(p.value, label)
             case "notes": _ = try string(p.value, label)
             case "versions":

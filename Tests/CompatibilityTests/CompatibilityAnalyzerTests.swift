@@ -306,3 +306,54 @@ extension CompatibilityAnalyzerTests {
         XCTAssertEqual(refused.nodes[0].reason, "Old runtime reads IR versions up to 8, the model has IR version 9: newer files are rejected at load")
     }
 }
+
+extension CompatibilityAnalyzerTests {
+    /// `opset: import` checks the model's opset import of the node's domain, not the schema
+    /// version: ONNX Runtime inlines Swish-24's function body only in opset-24 models.
+    func testOpsetImportConstraint() throws {
+        let yaml = """
+            schema: 1
+            id: inliner
+            name: Inliner
+            format: onnx
+            kind: builtin
+            runtime: {name: R, versions: '1'}
+            sources:
+              - {id: s, title: S, url: 'https://example.org', version: '1'}
+            default_source: s
+            unsupported: {action: error}
+            ops:
+              Swish:
+                versions: 24+
+                constraints:
+                  - opset: import
+                    max: 24
+                    reason: the body is written for opset 24
+              HardSwish:
+                constraints:
+                  - opset: import
+                    min: 15
+                    max: 22
+            """
+        let target = try TargetLoader.parse(yaml: yaml, path: "inliner.yaml")
+        let a = CompatibilityAnalyzer(catalog: try TargetCatalog(targets: [target]))
+        // (op, model opset, verdict, fragment of the reason)
+        let cases: [(String, Int, Verdict, String)] = [
+            ("Swish", 24, .supported, "supports Swish"),
+            ("Swish", 25, .unsupported, "the model imports ai.onnx opset 25, at most 24 allowed: the body is written for opset 24"),
+            ("Swish", 28, .unsupported, "opset 28, at most 24 allowed"),
+            ("HardSwish", 14, .unsupported, "the model imports ai.onnx opset 14, at least 15 needed"),
+            ("HardSwish", 22, .supported, "supports HardSwish"),
+            ("HardSwish", 23, .unsupported, "opset 23, at most 22 allowed"),
+        ]
+        for (op, opset, verdict, fragment) in cases {
+            var b = ModelBuilder()
+            b.opset = opset
+            b.input("x", .float32, [3])
+            b.node(op, ["x"], ["y"])
+            let v = try a.analyze(b.model(), target: target).nodes[0]
+            XCTAssertEqual(v.verdict, verdict, "\(op) at opset \(opset): \(v.reason)")
+            XCTAssertTrue(v.reason.contains(fragment), "\(op) at opset \(opset): '\(v.reason)' lacks '\(fragment)'")
+        }
+    }
+}

@@ -21,6 +21,31 @@ final class TargetCatalogTests: XCTestCase {
         print("opsets/: \(catalog.targets.count) targets: \(catalog.targets.map { "\($0.id) (\($0.ops.count) ops)" }.joined(separator: ", "))")
     }
 
+    /// opsets/README.md's layout lists every target file with its id (and nothing that is gone).
+    func testReadmeLayoutListsEveryFile() throws {
+        let catalog = try TargetCatalog.load(directory: Repo.path("opsets"))
+        let readme = try String(contentsOfFile: Repo.path("opsets/README.md"), encoding: .utf8)
+        let section = try XCTUnwrap(readme.components(separatedBy: "## Layout").last)
+        let block = try XCTUnwrap(section.components(separatedBy: "```").dropFirst().first, "no layout block")
+        let lines = block.split(separator: "\n").map(String.init)
+        var directory = ""
+        var listed: [String: String] = [:]  // directory/file -> the word after it (the id)
+        for line in lines.dropFirst() {  // "opsets/"
+            var fields = line.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+            if fields.first?.hasSuffix("/") == true { directory = fields.removeFirst() }
+            guard fields.count >= 2, fields[0].hasSuffix(".yaml") else { continue }
+            listed[fields[0].contains("/") ? fields[0] : directory + fields[0]] = fields[1]
+        }
+        for target in catalog.targets {
+            let url = URL(fileURLWithPath: target.path)
+            let file = url.deletingLastPathComponent().lastPathComponent + "/" + url.lastPathComponent
+            XCTAssertEqual(listed[file], target.id, "\(file) (\(target.id)) is not listed with its id in opsets/README.md's layout")
+        }
+        for file in listed.keys.sorted() {
+            XCTAssertTrue(FileManager.default.fileExists(atPath: Repo.path("opsets/" + file)), "opsets/README.md lists \(file), which is gone")
+        }
+    }
+
     func testFixtureCatalog() throws {
         let catalog = try TargetCatalog.load(directory: CompatibilityAnalyzerTests.catalogPath)
         XCTAssertEqual(catalog.targets.map(\.id), ["test-accel", "test-cpu"])

@@ -93,6 +93,8 @@ final class TargetLoaderTests: XCTestCase {
             ("fallback without device", true, "ops:\n  ADD:\n    unsupported:\n      action: fallback\n", 4, "needs 'to'"),
             ("bad device", true, "accelerator: fpga\nops: {}\n", 1, "unknown device 'fpga'"),
             ("inputs: count spelled wrong", true, "ops:\n  ADD:\n    constraints:\n      - inputs: all\n        max: 2\n", 4, "write 'inputs: count'"),
+            ("opset: import spelled wrong", true, "ops:\n  ADD:\n    constraints:\n      - opset: 24\n        max: 24\n", 4, "write 'opset: import'"),
+            ("opset import takes no dtype", true, "ops:\n  ADD:\n    constraints:\n      - opset: import\n        dtype: [float32]\n", 5, "unknown key 'dtype'"),
             ("bad dtype_inputs", true, "ops:\n  ADD:\n    dtype_inputs: some\n", 3, "dtype_inputs: 'some'"),
             ("default on a tensor", true, "ops:\n  ADD:\n    constraints:\n      - input: 0\n        rank: 2\n        default: 1\n", 6, "'default' only goes with 'attribute'"),
             ("bad yaml", true, "ops:\n  ADD: [\n", 3, "not valid YAML"),

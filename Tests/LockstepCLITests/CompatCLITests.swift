@@ -44,7 +44,7 @@ extension CLITests {
         try good.replacingOccurrences(of: "  Relu: {}", with: "  Relu: {}\n  Rleu: {}").write(to: dir.appendingPathComponent("bad.yaml"), atomically: true, encoding: .utf8)
         let r = try run(["compat", "examples/models/tiny_cnn.onnx", "--target", "test-cpu", "--opsets", dir.path])
         XCTAssertEqual(r.status, 2)
-        XCTAssertEqual(r.stderr, "lockstep: error: \(dir.path)/bad.yaml:24: unknown op 'Rleu': not an op of domain 'ai.onnx' in onnx 1.23.2 / onnxruntime 1.31.1 (did you mean 'Relu'?)\n")
+        XCTAssertEqual(r.stderr, "lockstep: error: \(dir.path)/bad.yaml:24: unknown op 'Rleu': not an op of domain 'ai.onnx' in onnx 1.23.2 / onnxruntime 1.32.0 (did you mean 'Relu'?)\n")
     }
 
     func testCompatJSONAndListTargets() throws {
