@@ -119,7 +119,7 @@ public enum TFLiteTransposeConvolution {
         let perOutput = g.outputHeight * g.outputWidth * g.outputDepth
         for i in 0..<g.outputCount {
             let oc = i % g.outputDepth, n = i / perOutput
-            var v = Float(acc[i]) * rows[n].scale * scales[scales.count == 1 ? 0 : oc]
+            var v = Float(acc[i]) * (rows[n].scale * scales[scales.count == 1 ? 0 : oc])
             if let bias { v += bias[oc] }
             output[i] = FusedActivation.clamp(v, lo, hi)
         }
