@@ -31,7 +31,7 @@ final class TFLiteRoundTwoBuiltinsTests: XCTestCase {
 
     func testRoundingHalvesToEvenAndCeilKeepsNegativeZero() throws {
         let x = try f([-2.5, -0.5, 0.5, 1.5, 2.5, .nan, -0.0, 3.7])
-        XCTAssertEqual(try bits(run("ROUND", [x])[0]), try bits(f([-2, -0.0, 0, 2, 2, .nan, -0.0, 4])))
+        XCTAssertEqual(try bits(run("ROUND", [x])[0]), try bits(f([-2, 0, 0, 2, 2, .nan, -0.0, 4])), "-0.5 rounds to +0 as RoundToNearest does")
         XCTAssertEqual(try bits(run("CEIL", [x])[0]), try bits(f([-2, -0.0, 1, 2, 3, .nan, -0.0, 4])))
         // float16 computes through float32 and rounds back.
         let h = try t(.float16, [FloatBits.floatToHalf(2.5), FloatBits.floatToHalf(-1.25)])

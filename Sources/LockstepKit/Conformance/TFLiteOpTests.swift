@@ -9,7 +9,8 @@ extension Conformance {
     /// `test_data_set_*/input_<i>.npy` and `output_<i>.npy`, `case.json` with the op, the
     /// tolerance and the provenance; written by scripts/make-tflite-op-tests.py) through the
     /// reference interpreter. Integer outputs must match bit for bit (the case's rtol and atol
-    /// are 0); float outputs within the case's rtol/atol. Cases are sorted by name; `filter`
+    /// are 0); float outputs within the case's rtol/atol, and a passing case records whether
+    /// they matched bit for bit (`CaseResult.bitExact`). Cases are sorted by name; `filter`
     /// keeps names containing it; `expected` turns listed failures into skips with their reason.
     public static func runTFLiteOpTests(directory: String, expected: [ExpectedFailure] = [], filter: String? = nil,
                                         progress: ((Int, Int) -> Void)? = nil) throws -> Report {
@@ -67,6 +68,7 @@ extension Conformance {
         }
         let sets = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter { $0.hasPrefix("test_data_set_") }.sorted()
         guard !sets.isEmpty else { return CaseResult(name: name, op: op, status: .failed, reason: "no test_data_set_* folder") }
+        var bitExact = true
         for set in sets {
             let setDir = "\(directory)/\(set)"
             do {
@@ -83,6 +85,7 @@ extension Conformance {
                     if let mismatch = compare(actual, expected, rtol: info.tolerance.rtol, atol: info.tolerance.atol) {
                         return CaseResult(name: name, op: op, status: .failed, reason: "\(set): output '\(output.name)': \(mismatch)")
                     }
+                    if !actual.storage.bytes.elementsEqual(expected.storage.bytes) { bitExact = false }
                 }
             } catch let error as InterpreterError {
                 return CaseResult(name: name, op: op, status: error.isUnsupported ? .unsupported : .failed,
@@ -91,6 +94,6 @@ extension Conformance {
                 return CaseResult(name: name, op: op, status: .failed, reason: "\(set): \(error.localizedDescription)")
             }
         }
-        return CaseResult(name: name, op: op, status: .passed, reason: nil)
+        return CaseResult(name: name, op: op, status: .passed, reason: nil, bitExact: bitExact)
     }
 }
