@@ -238,7 +238,15 @@ def to_uint8(model: bytes) -> bytes:
 # Running LiteRT and writing a case
 
 
-def interpreter(path: str):
+# LiteRT 2.3.0's reference SUM reads int8 / int16 tensors as uint8 (wrong sums; see
+# docs/conformance-tflite.md): their goldens come from the builtin (optimised) SUM kernel.
+BUILTIN_RESOLVER_CASES = ("builtin_dtype_sum_int8", "builtin_dtype_sum_int16")
+
+
+def interpreter(path: str, builtin: bool = False):
+    if builtin:
+        return (litert.Interpreter(model_path=path, experimental_op_resolver_type=litert.OpResolverType.BUILTIN_WITHOUT_DEFAULT_DELEGATES),
+                "BUILTIN_WITHOUT_DEFAULT_DELEGATES")
     try:
         return litert.Interpreter(model_path=path, experimental_op_resolver_type=litert.OpResolverType.BUILTIN_REF), "BUILTIN_REF"
     except ValueError as error:
@@ -258,7 +266,7 @@ def write_case(out_dir, name, model: bytes, inputs, op, scheme, source, note="")
     path = os.path.join(case_dir, "model.tflite")
     with open(path, "wb") as f:
         f.write(model)
-    interp, resolver = interpreter(path)
+    interp, resolver = interpreter(path, builtin=name in BUILTIN_RESOLVER_CASES)
     details = interp.get_input_details()
     assert len(details) == len(inputs), f"{name}: {len(details)} inputs, {len(inputs)} given"
     for d, x in zip(details, inputs):
@@ -777,7 +785,8 @@ def define_stablehlo_cases():
 
 
 # ---------------------------------------------------------------------------------------------
-# Element-type probes: every implemented elementwise builtin in every non-float32 element type
+# Element-type probes: every implemented elementwise builtin, and the reducers and data-movement
+# builtins of PROBE_STRUCTURAL, in every non-float32 element type
 # LiteRT's kernel runs (per-tensor quantisation for int8 / uint8 / int16, as
 # scripts/gen-tflite-builtin-opset.py probes them), so a type the kernel registers and Lockstep
 # lacks shows up as a failing case.
@@ -824,6 +833,33 @@ def probe_values(dtype, r, shape, positive=False):
     return r.integers(lo, hi, size=shape, endpoint=True).astype(dtype)
 
 
+# Structural builtins: (op, constant inputs after the data input, options, output (shape, dtype or
+# None for the data type) list, number of data inputs).
+I32C = lambda v, shape=None: (shape if shape is not None else [len(v)], np.int32, np.array(v, np.int32).reshape(shape if shape is not None else [len(v)]))  # noqa: E731
+PROBE_STRUCTURAL = [
+    ("REDUCE_MAX", [I32C([1])], ("ReducerOptions", {"keepDims": False}), [([2], None)], 1),
+    ("REDUCE_MIN", [I32C([1])], ("ReducerOptions", {"keepDims": False}), [([2], None)], 1),
+    ("REDUCE_PROD", [I32C([1])], ("ReducerOptions", {"keepDims": False}), [([2], None)], 1),
+    ("SUM", [I32C([1])], ("ReducerOptions", {"keepDims": False}), [([2], None)], 1),
+    ("MEAN", [I32C([1])], ("ReducerOptions", {"keepDims": False}), [([2], None)], 1),
+    ("ARG_MAX", [I32C([1])], ("ArgMaxOptions", {"outputType": S.TensorType.INT32}), [([2], np.int32)], 1),
+    ("ARG_MIN", [I32C([1])], ("ArgMinOptions", {"outputType": S.TensorType.INT32}), [([2], np.int32)], 1),
+    ("CUMSUM", [I32C([1], [])], ("CumsumOptions", {"exclusive": False, "reverse": False}), [([2, 3], None)], 1),
+    ("TRANSPOSE", [I32C([1, 0])], None, [([3, 2], None)], 1),
+    ("GATHER", [I32C([2, 0])], ("GatherOptions", {"axis": 1, "batchDims": 0}), [([2, 2], None)], 1),
+    ("REVERSE_V2", [I32C([1])], None, [([2, 3], None)], 1),
+    ("TILE", [I32C([2, 1])], None, [([4, 3], None)], 1),
+    ("PAD", [I32C([1, 0, 0, 1], [2, 2])], None, [([3, 4], None)], 1),
+    ("SLICE", [I32C([0, 1]), I32C([2, 2])], None, [([2, 2], None)], 1),
+    ("RESHAPE", [I32C([3, 2])], None, [([3, 2], None)], 1),
+    ("BROADCAST_TO", [I32C([2, 2, 3])], None, [([2, 2, 3], None)], 1),
+    ("EXPAND_DIMS", [I32C([1], [])], None, [([2, 1, 3], None)], 1),
+    ("TOPK_V2", [I32C([2], [])], None, [([2, 2], None), ([2, 2], np.int32)], 1),
+    ("CONCATENATION", [], ("ConcatenationOptions", {"axis": 1}), [([2, 6], None)], 2),
+    ("PACK", [], ("PackOptions", {"valuesCount": 2, "axis": 0}), [([2, 2, 3], None)], 2),
+]
+
+
 def define_probe_cases():
     for op in PROBE_UNARY + PROBE_BINARY + PROBE_COMPARISON:
         for name, dtype in PROBE_TYPES.items():
@@ -838,6 +874,18 @@ def define_probe_cases():
 
             def gen(r, dtype=dtype, n=n, positive=positive):
                 return [probe_values(dtype, r, [2, 3], positive) for _ in range(n)]
+            add_flat(f"dtype_{op.lower()}", op, (lambda model=model: model), gen, scheme=name)
+    for op, constants, options, outputs, n in PROBE_STRUCTURAL:
+        for name, dtype in PROBE_TYPES.items():
+            q = PROBE_Q.get(name)
+            outs = [(shape, out or dtype, q if out is None else None) for shape, out in outputs]
+            inputs = [([2, 3], dtype, None, q) for _ in range(n)] + [c + (None,) for c in constants]
+            model = single(op, inputs, outs, options=options)
+            if not probe_runs(model):
+                continue
+
+            def gen(r, dtype=dtype, n=n):
+                return [probe_values(dtype, r, [2, 3]) for _ in range(n)]
             add_flat(f"dtype_{op.lower()}", op, (lambda model=model: model), gen, scheme=name)
 
 

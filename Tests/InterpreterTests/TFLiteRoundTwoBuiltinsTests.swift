@@ -149,6 +149,19 @@ final class TFLiteRoundTwoBuiltinsTests: XCTestCase {
         assertFails("BUCKETIZE", [try f([1])], ["boundaries": .floats([1, 0])], containing: "sorted")
     }
 
+    func testIntegerAndBoolReducers() throws {
+        let axis = try t(.int32, [Int32(0)])
+        // MEAN of int32 truncates toward zero; sums wrap instead of trapping.
+        XCTAssertEqual(try run("MEAN", [try t(.int32, [Int32(-7), 0], [2, 1]), axis])[0].scalars(as: Int32.self), [-3])
+        XCTAssertEqual(try run("SUM", [try t(.int32, [Int32.max, 1], [2, 1]), axis])[0].scalars(as: Int32.self), [Int32.min])
+        XCTAssertEqual(try run("MEAN", [try t(.int64, [Int64](), [0, 2]), axis])[0].scalars(as: Int64.self), [0, 0], "an empty mean is 0, not a trap")
+        let b = try t(.bool, [UInt8(1), 0, 0, 0], [2, 2])
+        XCTAssertEqual(try run("REDUCE_MAX", [b, axis])[0].scalars(as: UInt8.self), [1, 0])
+        XCTAssertEqual(try run("SUM", [b, axis])[0].scalars(as: UInt8.self), [1, 0])
+        XCTAssertEqual(try run("REDUCE_PROD", [b, axis])[0].scalars(as: UInt8.self), [0, 0])
+        assertFails("MEAN", [b, axis], containing: "not implemented")
+    }
+
     func testEmbeddingLookupPathsAndErrors() throws {
         let table = try f([1, 2, 3, 4, 5, 6], [3, 2])
         let rows = try run("EMBEDDING_LOOKUP", [try t(.int32, [Int32(2), 0]), table])[0]
