@@ -1,0 +1,257 @@
+#!/usr/bin/env python3
+"""Generates the wip/tfl-recurrent part of Lockstep's TFLite op-test suite (committed): recurrent,
+audio/complex and 3-D builtins, with LiteRT goldens. Cases are written next to the others in
+Tests/Fixtures/tflite-op-tests/, named `rec_<op>_<options>_<scheme>` (the prefix keeps them apart
+from scripts/make-tflite-op-tests.py's `op_` / `model_` cases; that script is not edited).
+
+Layout of a case (as scripts/make-tflite-op-tests.py, plus `stateful`):
+
+  <case>/model.tflite
+  <case>/test_data_set_<k>/input_<i>.npy   inputs as fed (int8/int16 models: already quantised)
+  <case>/test_data_set_<k>/output_<i>.npy  LiteRT's outputs
+  <case>/case.json                         {"op", "scheme", "ops", "tolerance", "provenance",
+                                            "stateful", "note"?}
+
+A `stateful` case holds several data sets that are consecutive invocations of ONE LiteRT
+interpreter (the recurrent ops keep their state in variable tensors between invocations), so
+`lockstep conformance` runs them in order on one execution state and `lockstep run --steps N`
+must reproduce them; other cases hold one data set.
+
+How each model is made (the converter where it emits the op, else the schema's object API):
+  * RFFT2D, REAL, IMAG, COMPLEX_ABS, CONV_3D, CONV_3D_TRANSPOSE: the TF 2.21 converter from a
+    tf.function (tf.signal.rfft2d, tf.math.real/imag/abs, tf.nn.conv3d/conv3d_transpose); float32
+    only, the only type LiteRT computes these in.
+Goldens: ai_edge_litert 2.3.0 `Interpreter(..., experimental_op_resolver_type=BUILTIN_REF)`:
+reference kernels, no XNNPACK (the resolver is recorded in case.json).
+Tolerances: integer outputs bit-exact (rtol 0, atol 0); float outputs rtol 1e-5, atol 1e-6.
+
+Usage: PY="$(bash scripts/generator-venv.sh)"; "$PY" scripts/make-tflite-op-tests-recurrent.py [OUT] [--only SUBSTRING]
+(without --only, every `rec_*` folder of OUT is removed first and rewritten; other cases stay).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import os
+import shutil
+import sys
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+
+import numpy as np  # noqa: E402
+import tensorflow as tf  # noqa: E402
+from ai_edge_litert import interpreter as litert  # noqa: E402
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+DEFAULT_OUT = os.path.join(ROOT, "Tests", "Fixtures", "tflite-op-tests")
+PREFIX = "rec_"
+GENERATOR = "scripts/make-tflite-op-tests-recurrent.py"
+
+_spec = importlib.util.spec_from_file_location("make_tflite_op_tests", os.path.join(ROOT, "scripts", "make-tflite-op-tests.py"))
+base = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(base)
+rng = base.rng
+
+
+# ---------------------------------------------------------------------------------------------
+# Running LiteRT over one or more invocations of one interpreter
+
+
+def open_interpreter(path: str):
+    """BUILTIN_REF (reference kernels, no XNNPACK); builtins it lacks fall back to the builtin
+    resolver without default delegates."""
+    try:
+        return litert.Interpreter(model_path=path, experimental_op_resolver_type=litert.OpResolverType.BUILTIN_REF), "BUILTIN_REF"
+    except ValueError as error:
+        if "Didn't find op" not in str(error):
+            raise
+        return (litert.Interpreter(model_path=path, experimental_op_resolver_type=litert.OpResolverType.BUILTIN_WITHOUT_DEFAULT_DELEGATES),
+                "BUILTIN_WITHOUT_DEFAULT_DELEGATES")
+
+
+def quantise_for(detail, x: np.ndarray) -> np.ndarray:
+    dtype = detail["dtype"]
+    if dtype == np.float32 or x.dtype == dtype:
+        return x.astype(dtype)
+    scale, zero = detail["quantization"]
+    info = np.iinfo(dtype)
+    return np.clip(np.round(x / scale) + zero, info.min, info.max).astype(dtype)
+
+
+def run_steps(path: str, steps):
+    """Invokes one interpreter once per entry of `steps` (each a list of float inputs, quantised to
+    the model's input types). Returns (fed per step, outputs per step, op names, resolver)."""
+    interp, resolver = open_interpreter(path)
+    interp.allocate_tensors()
+    fed_steps, out_steps = [], []
+    for inputs in steps:
+        fed = []
+        for detail, x in zip(interp.get_input_details(), inputs):
+            q = quantise_for(detail, x)
+            interp.set_tensor(detail["index"], q)
+            fed.append(q)
+        interp.invoke()
+        fed_steps.append(fed)
+        out_steps.append([interp.get_tensor(d["index"]).copy() for d in interp.get_output_details()])
+    ops = [op["op_name"] for op in interp._get_ops_details()]
+    return fed_steps, out_steps, ops, resolver
+
+
+def write_case(out_dir: str, name: str, model: bytes, steps, op: str, scheme: str, note: str = "", how: str = "converter"):
+    """Writes case `name` (a `rec_` name); `steps` is a list of input lists (one per invocation)."""
+    case_dir = os.path.join(out_dir, name)
+    if os.path.isdir(case_dir):
+        shutil.rmtree(case_dir)
+    os.makedirs(case_dir)
+    path = os.path.join(case_dir, "model.tflite")
+    with open(path, "wb") as f:
+        f.write(model)
+    fed_steps, out_steps, ops, resolver = run_steps(path, steps)
+    for k, (fed, outputs) in enumerate(zip(fed_steps, out_steps)):
+        data = os.path.join(case_dir, f"test_data_set_{k}")
+        os.makedirs(data)
+        for i, x in enumerate(fed):
+            np.save(os.path.join(data, f"input_{i}.npy"), x)
+        for i, y in enumerate(outputs):
+            np.save(os.path.join(data, f"output_{i}.npy"), y)
+    integer = all(np.issubdtype(y.dtype, np.integer) for y in out_steps[0])
+    meta = {
+        "op": op,
+        "scheme": scheme,
+        "ops": ops,
+        "stateful": len(steps) > 1,
+        "tolerance": {"rtol": 0.0, "atol": 0.0} if integer else {"rtol": 1e-5, "atol": 1e-6},
+        "provenance": {
+            "generator": GENERATOR,
+            "model": how,
+            "tensorflow": tf.__version__,
+            "ai_edge_litert": base.LITERT_VERSION,
+            "resolver": resolver,
+            "xnnpack": False,
+            "invocations": f"{len(steps)} on one interpreter, in data-set order",
+        },
+    }
+    if note:
+        meta["note"] = note
+    with open(os.path.join(case_dir, "case.json"), "w") as f:
+        json.dump(meta, f, indent=2, sort_keys=True)
+        f.write("\n")
+    if op not in ops:
+        print(f"warning: {name}: the model holds {ops}, not {op}", file=sys.stderr)
+    return ops
+
+
+def convert_fn(fn, specs, scheme="float32", seed=0):
+    return base.convert(fn, specs, scheme, seed)
+
+
+# ---------------------------------------------------------------------------------------------
+# Audio / complex: RFFT2D, REAL, IMAG, COMPLEX_ABS
+
+
+def complex_cases():
+    """(name, op, fn, specs): converter-made float32 models."""
+    def rfft(shape, length, outputs):
+        @tf.function
+        def f(x):
+            y = tf.signal.rfft2d(x, fft_length=length)
+            parts = {"real": tf.math.real(y), "imag": tf.math.imag(y), "abs": tf.math.abs(y), "complex": y}
+            return [parts[o] for o in outputs]
+        return f, [tf.TensorSpec(shape, tf.float32)]
+    return [
+        ("rfft2d_8x16_real_imag", "RFFT2D", *rfft((2, 8, 16), [8, 16], ["real", "imag"])),
+        ("rfft2d_crop_pad_real_imag", "RFFT2D", *rfft((6, 20), [8, 16], ["real", "imag"])),
+        ("rfft2d_1x32_complex64", "RFFT2D", *rfft((3, 1, 32), [1, 32], ["complex"])),
+        ("rfft2d_4x4_rank4_complex64", "RFFT2D", *rfft((2, 2, 4, 4), [4, 4], ["complex"])),
+        ("real_4x8", "REAL", *rfft((4, 8), [4, 8], ["real"])),
+        ("imag_4x8", "IMAG", *rfft((4, 8), [4, 8], ["imag"])),
+        ("complex_abs_16x16", "COMPLEX_ABS", *rfft((16, 16), [16, 16], ["abs"])),
+    ]
+
+
+# ---------------------------------------------------------------------------------------------
+# 3-D convolutions
+
+
+def conv3d_cases():
+    def conv(padding, strides, dilations, act, bias, shape=(1, 5, 6, 7, 3), filt=(2, 3, 3, 3, 4)):
+        def build(seed):
+            w = base.weights(seed, filt)
+            b = base.weights(seed + 1, (filt[4],), 0.1)
+
+            @tf.function
+            def f(x):
+                y = tf.nn.conv3d(x, w, strides=[1, *strides, 1], padding=padding, dilations=[1, *dilations, 1])
+                if bias:
+                    y = y + b
+                return base.activation(y, act)
+            return f, [tf.TensorSpec(shape, tf.float32)]
+        return build
+
+    def transpose(padding, strides, act, bias, shape=(1, 3, 4, 4, 3), filt=(2, 3, 3, 4, 3)):
+        def build(seed):
+            w = base.weights(seed, filt)
+            b = base.weights(seed + 1, (filt[3],), 0.1)
+            out = [shape[0]] + [(n * s if padding == "SAME" else (n - 1) * s + k) for n, s, k in zip(shape[1:4], strides, filt[:3])] + [filt[3]]
+
+            @tf.function
+            def f(x):
+                y = tf.nn.conv3d_transpose(x, w, output_shape=out, strides=[1, *strides, 1], padding=padding)
+                if bias:
+                    y = y + b
+                return base.activation(y, act)
+            return f, [tf.TensorSpec(shape, tf.float32)]
+        return build
+
+    return [
+        ("conv_3d_same_s1_none", "CONV_3D", conv("SAME", (1, 1, 1), (1, 1, 1), "none", True)),
+        ("conv_3d_valid_s1_relu", "CONV_3D", conv("VALID", (1, 1, 1), (1, 1, 1), "relu", True)),
+        ("conv_3d_same_s2_relu6", "CONV_3D", conv("SAME", (2, 2, 2), (1, 1, 1), "relu6", True)),
+        ("conv_3d_valid_s122_nobias", "CONV_3D", conv("VALID", (1, 2, 2), (1, 1, 1), "none", False)),
+        ("conv_3d_same_dilation2_none", "CONV_3D", conv("SAME", (1, 1, 1), (1, 2, 2), "none", True)),
+        ("conv_3d_transpose_same_s2_none", "CONV_3D_TRANSPOSE", transpose("SAME", (2, 2, 2), "none", True)),
+        ("conv_3d_transpose_valid_s1_relu", "CONV_3D_TRANSPOSE", transpose("VALID", (1, 1, 1), "relu", True)),
+        ("conv_3d_transpose_same_s122_nobias", "CONV_3D_TRANSPOSE", transpose("SAME", (1, 2, 2), "none", False)),
+    ]
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("out", nargs="?", default=DEFAULT_OUT)
+    parser.add_argument("--only", help="only cases whose name contains this text (other rec_ cases are kept)")
+    args = parser.parse_args()
+    tf.random.set_seed(0)
+    os.makedirs(args.out, exist_ok=True)
+    if not args.only:
+        for name in os.listdir(args.out):
+            if name.startswith(PREFIX):
+                shutil.rmtree(os.path.join(args.out, name))
+    wanted = lambda case: not args.only or args.only in case  # noqa: E731
+    written = 0
+    for index, (name, op, fn, specs) in enumerate(complex_cases()):
+        case = f"{PREFIX}{name}_float32"
+        if wanted(case):
+            r = rng(3000 + index)
+            model = convert_fn(fn, specs)
+            print(case, write_case(args.out, case, model, [[base.sample(s, r) * 2.0 for s in specs]], op, "float32"))
+            written += 1
+    for index, (name, op, build) in enumerate(conv3d_cases()):
+        case = f"{PREFIX}{name}_float32"
+        if wanted(case):
+            seed = 3100 + index
+            fn, specs = build(seed)
+            r = rng(seed + 7)
+            print(case, write_case(args.out, case, convert_fn(fn, specs), [[base.sample(s, r) for s in specs]], op, "float32"))
+            written += 1
+    print(f"{written} cases written to {os.path.relpath(args.out, ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
