@@ -21,6 +21,11 @@ How each model is made (the converter where it emits the op, else the schema's o
   * RFFT2D, REAL, IMAG, COMPLEX_ABS, CONV_3D, CONV_3D_TRANSPOSE: the TF 2.21 converter from a
     tf.function (tf.signal.rfft2d, tf.math.real/imag/abs, tf.nn.conv3d/conv3d_transpose); float32
     only, the only type LiteRT computes these in.
+  * RNN, UNIDIRECTIONAL_SEQUENCE_RNN, BIDIRECTIONAL_SEQUENCE_RNN: the converter emits none of them
+    (a Keras SimpleRNN becomes a WHILE loop), so the model is built with the schema's object API
+    (`tensorflow.lite.python.schema_py_generated`, LiteRT's schema.fbs as TF ships it): seeded
+    weights, float32 or hybrid (int8 weights, per-tensor symmetric scale max|w|/127 as LiteRT's
+    dynamic-range quantiser makes them), variable state tensors; three invocations each.
 Goldens: ai_edge_litert 2.3.0 `Interpreter(..., experimental_op_resolver_type=BUILTIN_REF)`:
 reference kernels, no XNNPACK (the resolver is recorded in case.json).
 Tolerances: integer outputs bit-exact (rtol 0, atol 0); float outputs rtol 1e-5, atol 1e-6.
@@ -149,6 +154,80 @@ def convert_fn(fn, specs, scheme="float32", seed=0):
 
 
 # ---------------------------------------------------------------------------------------------
+# Models the converter cannot emit: built with the schema's object API (tensorflow.lite.python.
+# schema_py_generated, the generated code of LiteRT's schema.fbs that TensorFlow ships)
+
+
+from tensorflow.lite.python import schema_py_generated as sfb  # noqa: E402
+import flatbuffers  # noqa: E402
+
+NUMPY_TO_TFLITE = {np.float32: sfb.TensorType.FLOAT32, np.int8: sfb.TensorType.INT8, np.int16: sfb.TensorType.INT16,
+                   np.int32: sfb.TensorType.INT32, np.int64: sfb.TensorType.INT64, np.uint8: sfb.TensorType.UINT8}
+
+
+class Graph:
+    """One subgraph under construction: tensors (constants get buffers), operators, I/O."""
+
+    def __init__(self):
+        self.tensors, self.buffers, self.operators, self.codes = [], [sfb.BufferT()], [], []
+        self.inputs, self.outputs = [], []
+
+    def tensor(self, name, shape, dtype=np.float32, data=None, scale=None, zero_point=None, variable=False, axis=0):
+        t = sfb.TensorT()
+        t.name, t.shape, t.type = name.encode(), list(shape), NUMPY_TO_TFLITE[np.dtype(dtype).type]
+        t.isVariable = variable
+        if scale is not None:
+            q = sfb.QuantizationParametersT()
+            q.scale = list(np.atleast_1d(np.asarray(scale, np.float32)))
+            q.zeroPoint = list(np.atleast_1d(np.asarray(zero_point if zero_point is not None else 0, np.int64)))
+            if len(q.zeroPoint) != len(q.scale):
+                q.zeroPoint = q.zeroPoint * len(q.scale)
+            q.quantizedDimension = axis
+            t.quantization = q
+        if data is not None:
+            b = sfb.BufferT()
+            b.data = np.frombuffer(np.ascontiguousarray(np.asarray(data, dtype)).tobytes(), np.uint8)
+            self.buffers.append(b)
+            t.buffer = len(self.buffers) - 1
+        self.tensors.append(t)
+        return len(self.tensors) - 1
+
+    def op(self, code, inputs, outputs, options_type, options, version=1, intermediates=None):
+        key = (code, version)
+        if key not in self.codes:
+            self.codes.append(key)
+        o = sfb.OperatorT()
+        o.opcodeIndex = self.codes.index(key)
+        o.inputs, o.outputs = list(inputs), list(outputs)
+        o.builtinOptionsType, o.builtinOptions = options_type, options
+        if intermediates:
+            o.intermediates = list(intermediates)
+        self.operators.append(o)
+
+    def model(self) -> bytes:
+        sub = sfb.SubGraphT()
+        sub.tensors, sub.operators, sub.inputs, sub.outputs, sub.name = self.tensors, self.operators, self.inputs, self.outputs, b"main"
+        m = sfb.ModelT()
+        m.version, m.description, m.subgraphs, m.buffers = 3, b"Lockstep make-tflite-op-tests-recurrent.py (schema object API)", [sub], self.buffers
+        m.operatorCodes = []
+        for code, version in self.codes:
+            c = sfb.OperatorCodeT()
+            c.builtinCode, c.deprecatedBuiltinCode, c.version = code, min(code, 127), version
+            m.operatorCodes.append(c)
+        builder = flatbuffers.Builder(1024)
+        builder.Finish(m.Pack(builder), file_identifier=b"TFL3")
+        return bytes(builder.Output())
+
+
+def symmetric_int8(w: np.ndarray):
+    """Per-tensor symmetric int8 weights as LiteRT's dynamic-range quantiser stores them
+    (scale max|w| / 127, round half away from zero)."""
+    scale = float(np.max(np.abs(w))) / 127.0 or 1.0
+    q = np.clip(np.sign(w) * np.floor(np.abs(w) / scale + 0.5), -127, 127).astype(np.int8)
+    return q, scale
+
+
+# ---------------------------------------------------------------------------------------------
 # Audio / complex: RFFT2D, REAL, IMAG, COMPLEX_ABS
 
 
@@ -219,6 +298,110 @@ def conv3d_cases():
 
 
 # ---------------------------------------------------------------------------------------------
+# RNN, UNIDIRECTIONAL_SEQUENCE_RNN, BIDIRECTIONAL_SEQUENCE_RNN (object API: the TF 2.21 converter
+# emits none of them — a Keras SimpleRNN becomes a WHILE loop of builtins)
+
+OBJECT_API = "schema object API (tensorflow.lite.python.schema_py_generated): the converter does not emit this op"
+ACT = sfb.ActivationFunctionType
+
+
+def add_weights(g, name, w, hybrid):
+    """A constant weight tensor: float32, or per-tensor symmetric int8 (hybrid)."""
+    if hybrid:
+        q, scale = symmetric_int8(w)
+        return g.tensor(name, w.shape, np.int8, q, scale=scale, zero_point=0)
+    return g.tensor(name, w.shape, np.float32, w)
+
+
+def rnn_cell(g, r, prefix, n_in, units, hybrid, aux=0):
+    w = add_weights(g, prefix + "weights", r.uniform(-0.6, 0.6, (units, n_in)).astype(np.float32), hybrid)
+    rw = add_weights(g, prefix + "recurrent_weights", r.uniform(-0.5, 0.5, (units, units)).astype(np.float32), hybrid)
+    b = g.tensor(prefix + "bias", [units], np.float32, r.uniform(-0.3, 0.3, units).astype(np.float32))
+    aw = add_weights(g, prefix + "aux_weights", r.uniform(-0.6, 0.6, (units, aux)).astype(np.float32), hybrid) if aux else -1
+    return w, rw, b, aw
+
+
+def rnn_model(kind, seed, act, hybrid=False, asymmetric=False, time_major=False, merge=True, aux=None,
+              batch=2, time=4, n_in=3, units=5, bw_units=4):
+    """One RNN-family op; aux: None, "weights" (aux input + aux weights) or "input" (aux input only)."""
+    r = rng(seed)
+    g = Graph()
+    version = 3 if asymmetric else 2 if hybrid else 1
+    seq = [time, batch] if time_major else [batch, time]
+    if kind == "RNN":
+        x = g.tensor("input", [batch, n_in])
+        w, rw, b, _ = rnn_cell(g, r, "", n_in, units, hybrid)
+        h = g.tensor("hidden_state", [batch, units], variable=True)
+        y = g.tensor("output", [batch, units])
+        o = sfb.RNNOptionsT()
+        o.fusedActivationFunction, o.asymmetricQuantizeInputs = act, asymmetric
+        g.op(sfb.BuiltinOperator.RNN, [x, w, rw, b, h], [y], sfb.BuiltinOptions.RNNOptions, o, version)
+        g.inputs, g.outputs = [x], [y]
+    elif kind == "UNIDIRECTIONAL_SEQUENCE_RNN":
+        x = g.tensor("input", seq + [n_in])
+        w, rw, b, _ = rnn_cell(g, r, "", n_in, units, hybrid)
+        h = g.tensor("hidden_state", [batch, units], variable=True)
+        y = g.tensor("output", seq + [units])
+        o = sfb.SequenceRNNOptionsT()
+        o.timeMajor, o.fusedActivationFunction, o.asymmetricQuantizeInputs = time_major, act, asymmetric
+        g.op(sfb.BuiltinOperator.UNIDIRECTIONAL_SEQUENCE_RNN, [x, w, rw, b, h], [y], sfb.BuiltinOptions.SequenceRNNOptions, o, version)
+        g.inputs, g.outputs = [x], [y]
+    else:
+        x = g.tensor("input", seq + [n_in])
+        aux_size = n_in if aux else 0
+        fw = rnn_cell(g, r, "fw_", n_in, units, hybrid, aux_size if aux == "weights" else 0)
+        hf = g.tensor("fw_hidden_state", [batch, units], variable=True)
+        bw = rnn_cell(g, r, "bw_", n_in, bw_units, hybrid, aux_size if aux == "weights" else 0)
+        hb = g.tensor("bw_hidden_state", [batch, bw_units], variable=True)
+        a = g.tensor("aux_input", seq + [aux_size]) if aux else -1
+        fy = g.tensor("fw_output", seq + [units + bw_units if merge else units])
+        outs = [fy] if merge else [fy, g.tensor("bw_output", seq + [bw_units])]
+        o = sfb.BidirectionalSequenceRNNOptionsT()
+        o.timeMajor, o.fusedActivationFunction, o.mergeOutputs, o.asymmetricQuantizeInputs = time_major, act, merge, asymmetric
+        g.op(sfb.BuiltinOperator.BIDIRECTIONAL_SEQUENCE_RNN, [x, fw[0], fw[1], fw[2], hf, bw[0], bw[1], bw[2], hb, a, fw[3], bw[3]], outs,
+             sfb.BuiltinOptions.BidirectionalSequenceRNNOptions, o, version)
+        g.inputs, g.outputs = [x] + ([a] if aux else []), outs
+    return g.model()
+
+
+def rnn_cases():
+    """(name, op, scheme, model): three invocations each (the state carries over)."""
+    U, B, R = "UNIDIRECTIONAL_SEQUENCE_RNN", "BIDIRECTIONAL_SEQUENCE_RNN", "RNN"
+    return [
+        ("rnn_tanh", R, "float32", lambda s: rnn_model(R, s, ACT.TANH)),
+        ("rnn_relu", R, "float32", lambda s: rnn_model(R, s, ACT.RELU)),
+        ("rnn_tanh", R, "hybrid", lambda s: rnn_model(R, s, ACT.TANH, hybrid=True)),
+        ("rnn_relu6_asymmetric", R, "hybrid", lambda s: rnn_model(R, s, ACT.RELU6, hybrid=True, asymmetric=True)),
+        ("unidirectional_sequence_rnn_tanh", U, "float32", lambda s: rnn_model(U, s, ACT.TANH)),
+        ("unidirectional_sequence_rnn_time_major_relu", U, "float32", lambda s: rnn_model(U, s, ACT.RELU, time_major=True)),
+        ("unidirectional_sequence_rnn_tanh", U, "hybrid", lambda s: rnn_model(U, s, ACT.TANH, hybrid=True)),
+        ("unidirectional_sequence_rnn_time_major_relu_n1_to_1_asymmetric", U, "hybrid",
+         lambda s: rnn_model(U, s, ACT.RELU_N1_TO_1, hybrid=True, asymmetric=True, time_major=True)),
+        ("bidirectional_sequence_rnn_merge_tanh", B, "float32", lambda s: rnn_model(B, s, ACT.TANH)),
+        ("bidirectional_sequence_rnn_time_major_relu", B, "float32", lambda s: rnn_model(B, s, ACT.RELU, time_major=True, merge=False)),
+        ("bidirectional_sequence_rnn_aux_weights_tanh", B, "float32", lambda s: rnn_model(B, s, ACT.TANH, aux="weights")),
+        ("bidirectional_sequence_rnn_time_major_aux_input_relu", B, "float32",
+         lambda s: rnn_model(B, s, ACT.RELU, time_major=True, merge=False, aux="input")),
+        ("bidirectional_sequence_rnn_merge_tanh", B, "hybrid", lambda s: rnn_model(B, s, ACT.TANH, hybrid=True)),
+        ("bidirectional_sequence_rnn_time_major_relu6_asymmetric", B, "hybrid",
+         lambda s: rnn_model(B, s, ACT.RELU6, hybrid=True, asymmetric=True, time_major=True, merge=False)),
+    ]
+
+
+def input_specs(model: bytes):
+    """(shape, dtype) of each graph input of a model."""
+    path = "/tmp/lockstep-rec-probe.tflite"
+    with open(path, "wb") as f:
+        f.write(model)
+    interp, _ = open_interpreter(path)
+    return [(tuple(d["shape"]), d["dtype"]) for d in interp.get_input_details()]
+
+
+def steps_for(model: bytes, r, steps=3, scale=1.0):
+    return [[(r.normal(0, scale, shape)).astype(np.float32) for shape, _ in input_specs(model)] for _ in range(steps)]
+
+
+# ---------------------------------------------------------------------------------------------
 
 
 def main() -> int:
@@ -248,6 +431,13 @@ def main() -> int:
             fn, specs = build(seed)
             r = rng(seed + 7)
             print(case, write_case(args.out, case, convert_fn(fn, specs), [[base.sample(s, r) for s in specs]], op, "float32"))
+            written += 1
+    for index, (name, op, scheme, make) in enumerate(rnn_cases()):
+        case = f"{PREFIX}{name}_{scheme}"
+        if wanted(case):
+            seed = 3200 + index
+            model = make(seed)
+            print(case, write_case(args.out, case, model, steps_for(model, rng(seed + 7)), op, scheme, how=OBJECT_API))
             written += 1
     print(f"{written} cases written to {os.path.relpath(args.out, ROOT)}")
     return 0

@@ -116,6 +116,9 @@ public enum TFLiteOps {
             TFLiteComplexPart.registration(.real),
             TFLiteComplexPart.registration(.imaginary),
             TFLiteComplexAbs.registration,
+            TFLiteRNN.registration,
+            TFLiteUnidirectionalSequenceRNN.registration,
+            TFLiteBidirectionalSequenceRNN.registration,
         ] + TFLiteUnaryMath.registrations
     }
 
