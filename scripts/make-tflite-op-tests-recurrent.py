@@ -402,6 +402,168 @@ def steps_for(model: bytes, r, steps=3, scale=1.0):
 
 
 # ---------------------------------------------------------------------------------------------
+# LSTM, UNIDIRECTIONAL_SEQUENCE_LSTM, BIDIRECTIONAL_SEQUENCE_LSTM
+
+
+def lstm_cell(g, r, prefix, n_in, n_cell, n_out, hybrid, cifg=False, peephole=False, layer_norm=False, projection=False, n_aux=0):
+    """The weight tensors of one LSTM cell, in UNIDIRECTIONAL_SEQUENCE_LSTM input order 1-17
+    (+ layer norm 20-23 and aux weights when asked)."""
+    gates = ["input", "forget", "cell", "output"]
+    t = {}
+    for k in gates:
+        if k == "input" and cifg:
+            t["i2" + k] = t["r2" + k] = -1
+            continue
+        t["i2" + k] = add_weights(g, f"{prefix}input_to_{k}_weights", r.uniform(-0.5, 0.5, (n_cell, n_in)).astype(np.float32), hybrid)
+        t["r2" + k] = add_weights(g, f"{prefix}recurrent_to_{k}_weights", r.uniform(-0.5, 0.5, (n_cell, n_out)).astype(np.float32), hybrid)
+    for k in ["input", "forget", "output"]:
+        t["p2" + k] = (add_weights(g, f"{prefix}cell_to_{k}_weights", r.uniform(-0.5, 0.5, n_cell).astype(np.float32), hybrid)
+                       if peephole and not (k == "input" and cifg) else -1)
+    for k in gates:
+        t["b" + k] = -1 if (k == "input" and cifg) else g.tensor(f"{prefix}{k}_gate_bias", [n_cell], np.float32,
+                                                                   r.uniform(-0.3, 0.3, n_cell).astype(np.float32) + (1.0 if k == "forget" else 0.0))
+    t["proj"] = add_weights(g, prefix + "projection_weights", r.uniform(-0.5, 0.5, (n_out, n_cell)).astype(np.float32), hybrid) if projection else -1
+    t["projb"] = g.tensor(prefix + "projection_bias", [n_out], np.float32, r.uniform(-0.1, 0.1, n_out).astype(np.float32)) if projection else -1
+    for k in gates:
+        t["ln" + k] = (g.tensor(f"{prefix}{k}_layer_norm_coefficients", [n_cell], np.float32, r.uniform(0.5, 1.5, n_cell).astype(np.float32))
+                       if layer_norm and not (k == "input" and cifg) else -1)
+        t["a2" + k] = (add_weights(g, f"{prefix}aux_input_to_{k}_weights", r.uniform(-0.5, 0.5, (n_cell, n_aux)).astype(np.float32), hybrid)
+                       if n_aux and not (k == "input" and cifg) else -1)
+    weights = [t["i2" + k] for k in gates] + [t["r2" + k] for k in gates] + [t["p2" + k] for k in ["input", "forget", "output"]]
+    weights += [t["b" + k] for k in gates] + [t["proj"], t["projb"]]
+    return weights, [t["ln" + k] for k in gates], [t["a2" + k] for k in gates]
+
+
+def lstm_model(kind, seed, act=ACT.TANH, hybrid=False, asymmetric=False, time_major=False, batch=1, time=4, n_in=3, n_cell=5,
+               n_out=None, cifg=False, peephole=False, layer_norm=False, cell_clip=0.0, proj_clip=0.0, merge=True, aux=None):
+    """One LSTM-family op built with the object API; aux: None, "weights" or "input" (bidirectional)."""
+    r = rng(seed)
+    g = Graph()
+    projection = n_out is not None
+    n_out = n_out if projection else n_cell
+    version = (3 if asymmetric else 2 if hybrid else 1)
+    if kind == "LSTM":
+        version = 4 if asymmetric else 3 if hybrid else 1
+        x = g.tensor("input", [batch, n_in])
+        w, ln, _ = lstm_cell(g, r, "", n_in, n_cell, n_out, hybrid, cifg, peephole, layer_norm, projection)
+        h = g.tensor("output_state", [batch, n_out], variable=True)
+        c = g.tensor("cell_state", [batch, n_cell], variable=True)
+        y = g.tensor("output", [batch, n_out])
+        o = sfb.LSTMOptionsT()
+        o.fusedActivationFunction, o.cellClip, o.projClip, o.asymmetricQuantizeInputs = act, cell_clip, proj_clip, asymmetric
+        g.op(sfb.BuiltinOperator.LSTM, [x] + w + [h, c] + (ln if layer_norm else []), [y], sfb.BuiltinOptions.LSTMOptions, o, version)
+        g.inputs, g.outputs = [x], [y]
+    elif kind == "UNIDIRECTIONAL_SEQUENCE_LSTM":
+        seq = [time, batch] if time_major else [batch, time]
+        x = g.tensor("input", seq + [n_in])
+        w, ln, _ = lstm_cell(g, r, "", n_in, n_cell, n_out, hybrid, cifg, peephole, layer_norm, projection)
+        h = g.tensor("output_state", [batch, n_out], variable=True)
+        c = g.tensor("cell_state", [batch, n_cell], variable=True)
+        y = g.tensor("output", seq + [n_out])
+        o = sfb.UnidirectionalSequenceLSTMOptionsT()
+        o.fusedActivationFunction, o.cellClip, o.projClip, o.timeMajor, o.asymmetricQuantizeInputs = act, cell_clip, proj_clip, time_major, asymmetric
+        g.op(sfb.BuiltinOperator.UNIDIRECTIONAL_SEQUENCE_LSTM, [x] + w + [h, c] + ln, [y], sfb.BuiltinOptions.UnidirectionalSequenceLSTMOptions, o, version)
+        g.inputs, g.outputs = [x], [y]
+    else:
+        seq = [time, batch] if time_major else [batch, time]
+        x = g.tensor("input", seq + [n_in])
+        n_aux = n_in if aux == "weights" else 0
+        fw, _, fa = lstm_cell(g, r, "fw_", n_in, n_cell, n_out, hybrid, cifg, peephole, False, projection, n_aux)
+        bw, _, ba = lstm_cell(g, r, "bw_", n_in, n_cell, n_out, hybrid, cifg, peephole, False, projection, n_aux)
+        states = [g.tensor("fw_output_state", [batch, n_out], variable=True), g.tensor("fw_cell_state", [batch, n_cell], variable=True),
+                  g.tensor("bw_output_state", [batch, n_out], variable=True), g.tensor("bw_cell_state", [batch, n_cell], variable=True)]
+        a = g.tensor("aux_input", seq + [n_in]) if aux else -1
+        fy = g.tensor("fw_output", seq + [2 * n_out if merge else n_out])
+        outs = [fy] if merge else [fy, g.tensor("bw_output", seq + [n_out])]
+        o = sfb.BidirectionalSequenceLSTMOptionsT()
+        o.fusedActivationFunction, o.cellClip, o.projClip, o.mergeOutputs, o.timeMajor, o.asymmetricQuantizeInputs = (
+            act, cell_clip, proj_clip, merge, time_major, asymmetric)
+        g.op(sfb.BuiltinOperator.BIDIRECTIONAL_SEQUENCE_LSTM, [x] + fw + bw + states + [a] + fa + ba, outs,
+             sfb.BuiltinOptions.BidirectionalSequenceLSTMOptions, o, version)
+        g.inputs, g.outputs = [x] + ([a] if aux else []), outs
+    return g.model()
+
+
+def lstm_cases():
+    """(name, op, scheme, model): three invocations each."""
+    L, U, B = "LSTM", "UNIDIRECTIONAL_SEQUENCE_LSTM", "BIDIRECTIONAL_SEQUENCE_LSTM"
+    return [
+        ("lstm", L, "float32", lambda s: lstm_model(L, s, batch=2)),
+        ("lstm_layer_norm", L, "float32", lambda s: lstm_model(L, s, layer_norm=True, n_cell=6)),
+        ("lstm_cifg_peephole_projection_clip", L, "float32",
+         lambda s: lstm_model(L, s, cifg=True, peephole=True, n_out=3, cell_clip=1.5, proj_clip=0.4, batch=3)),
+        ("lstm", L, "hybrid", lambda s: lstm_model(L, s, hybrid=True, batch=2)),
+        ("lstm_layer_norm_peephole_asymmetric", L, "hybrid", lambda s: lstm_model(L, s, hybrid=True, asymmetric=True, layer_norm=True, peephole=True)),
+        ("unidirectional_sequence_lstm_layer_norm", U, "float32", lambda s: lstm_model(U, s, layer_norm=True, n_cell=7)),
+        ("unidirectional_sequence_lstm_time_major_projection", U, "float32", lambda s: lstm_model(U, s, time_major=True, batch=2, n_out=4, n_in=9)),
+        ("unidirectional_sequence_lstm_time_major_gemm", U, "float32", lambda s: lstm_model(U, s, time_major=True, batch=3, n_in=8, n_cell=16)),
+        ("unidirectional_sequence_lstm_cifg_peephole_clip", U, "float32",
+         lambda s: lstm_model(U, s, cifg=True, peephole=True, cell_clip=0.8, batch=2, n_cell=6)),
+        ("unidirectional_sequence_lstm_projection_peephole", U, "hybrid", lambda s: lstm_model(U, s, hybrid=True, peephole=True, n_out=3, n_in=10)),
+        ("unidirectional_sequence_lstm_time_major_layer_norm_asymmetric", U, "hybrid",
+         lambda s: lstm_model(U, s, hybrid=True, asymmetric=True, time_major=True, batch=2, layer_norm=True)),
+        ("bidirectional_sequence_lstm_merge_time_major", B, "float32", lambda s: lstm_model(B, s, time_major=True, batch=2)),
+        ("bidirectional_sequence_lstm_batch_major_projection", B, "float32",
+         lambda s: lstm_model(B, s, merge=False, batch=2, n_out=3, peephole=True)),
+        ("bidirectional_sequence_lstm_aux_weights", B, "float32", lambda s: lstm_model(B, s, time_major=True, aux="weights")),
+        ("bidirectional_sequence_lstm_aux_input", B, "float32", lambda s: lstm_model(B, s, time_major=True, merge=False, aux="input")),
+        ("bidirectional_sequence_lstm_merge_time_major", B, "hybrid", lambda s: lstm_model(B, s, hybrid=True, time_major=True, batch=2)),
+        ("bidirectional_sequence_lstm_cifg_asymmetric", B, "hybrid",
+         lambda s: lstm_model(B, s, hybrid=True, asymmetric=True, cifg=True, merge=False)),
+    ]
+
+
+KERAS_LSTM = """
+import os, sys
+os.environ["TF_USE_LEGACY_KERAS"] = "1"
+os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"
+import numpy as np, tensorflow as tf, tf_keras
+seed, batch, time, n_in, units, scheme, path = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]), sys.argv[6], sys.argv[7]
+rng = np.random.default_rng(seed)
+model = tf_keras.Sequential([tf_keras.Input(shape=(time, n_in), batch_size=batch), tf_keras.layers.LSTM(units, return_sequences=True)])
+model.set_weights([rng.uniform(-0.6, 0.6, w.shape).astype(np.float32) for w in model.get_weights()])
+c = tf.lite.TFLiteConverter.from_keras_model(model)
+if scheme != "float32":
+    c.optimizations = [tf.lite.Optimize.DEFAULT]
+if scheme == "int8":
+    def rep():
+        r = np.random.default_rng(seed + 1)
+        for _ in range(16):
+            yield [r.normal(0, 1, (batch, time, n_in)).astype(np.float32)]
+    c.representative_dataset = rep
+    c.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
+    c.inference_input_type = tf.int8
+    c.inference_output_type = tf.int8
+open(path, "wb").write(c.convert())
+"""
+
+
+def keras_lstm(seed, batch, time, n_in, units, scheme):
+    """A tf-keras (Keras 2) LSTM layer, which the converter fuses into UNIDIRECTIONAL_SEQUENCE_LSTM
+    (float32; dynamic range: hybrid; int8: the full-integer 8x8->16 kernel). In a child process:
+    TF_USE_LEGACY_KERAS must be set before TensorFlow is imported."""
+    import subprocess
+    import tempfile
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "model.tflite")
+        subprocess.run([sys.executable, "-c", KERAS_LSTM, str(seed), str(batch), str(time), str(n_in), str(units), scheme, path],
+                       check=True, capture_output=True)
+        with open(path, "rb") as f:
+            return f.read()
+
+
+def keras_lstm_cases():
+    U = "UNIDIRECTIONAL_SEQUENCE_LSTM"
+    return [
+        ("unidirectional_sequence_lstm_keras", U, "float32", (1, 5, 3, 4)),
+        ("unidirectional_sequence_lstm_keras_batch2", U, "float32", (2, 3, 6, 5)),
+        ("unidirectional_sequence_lstm_keras", U, "dynamic", (1, 5, 3, 4)),
+        ("unidirectional_sequence_lstm_keras_batch2", U, "dynamic", (2, 3, 6, 5)),
+        ("unidirectional_sequence_lstm_keras", U, "int8", (1, 5, 3, 4)),
+    ]
+
+
+# ---------------------------------------------------------------------------------------------
 
 
 def main() -> int:
@@ -438,6 +600,21 @@ def main() -> int:
             seed = 3200 + index
             model = make(seed)
             print(case, write_case(args.out, case, model, steps_for(model, rng(seed + 7)), op, scheme, how=OBJECT_API))
+            written += 1
+    for index, (name, op, scheme, make) in enumerate(lstm_cases()):
+        case = f"{PREFIX}{name}_{scheme}"
+        if wanted(case):
+            seed = 3300 + index
+            model = make(seed)
+            print(case, write_case(args.out, case, model, steps_for(model, rng(seed + 7)), op, scheme, how=OBJECT_API))
+            written += 1
+    for index, (name, op, scheme, shape) in enumerate(keras_lstm_cases()):
+        case = f"{PREFIX}{name}_{scheme}"
+        if wanted(case):
+            seed = 3400 + index
+            model = keras_lstm(seed, *shape, scheme)
+            how = "converter: tf-keras 2.21 LSTM layer (Keras 2), fused by the TF 2.21 converter"
+            print(case, write_case(args.out, case, model, steps_for(model, rng(seed + 7)), op, scheme, how=how))
             written += 1
     print(f"{written} cases written to {os.path.relpath(args.out, ROOT)}")
     return 0

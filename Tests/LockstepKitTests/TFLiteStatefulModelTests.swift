@@ -46,7 +46,6 @@ final class TFLiteStatefulModelTests: XCTestCase {
     static let inexact: [String: String] = [
         "op_gelu": "LiteRT evaluates erfc with Eigen's vectorised approximation, Lockstep with the C library",
         "op_gelu_approximate": "LiteRT evaluates tanh with Eigen's vectorised approximation, Lockstep with the C library",
-        "fused_lstm": "LiteRT's LSTM applies sigmoid / tanh through its optimised tensor_utils (vectorised approximations); Lockstep uses the C library (≤ 6e-8 apart over three steps)",
         "hybrid_fully_connected": "hybrid: the int32 sums agree; LiteRT's optimised tensor_utils scale them back in an order not reproduced yet (≤ 256 ULP, rtol 1e-5 holds)",
         "hybrid_depthwise_conv_2d": "hybrid: as FULLY_CONNECTED, the float rescaling of LiteRT's depthwise hybrid kernel is not reproduced bit for bit (rtol 1e-5 holds)",
     ]

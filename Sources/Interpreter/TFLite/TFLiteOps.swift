@@ -119,6 +119,8 @@ public enum TFLiteOps {
             TFLiteRNN.registration,
             TFLiteUnidirectionalSequenceRNN.registration,
             TFLiteBidirectionalSequenceRNN.registration,
+            TFLiteLSTM.registration,
+            TFLiteBidirectionalSequenceLSTM.registration,
         ] + TFLiteUnaryMath.registrations
     }
 
