@@ -26,6 +26,15 @@ How each model is made (the converter where it emits the op, else the schema's o
     (`tensorflow.lite.python.schema_py_generated`, LiteRT's schema.fbs as TF ships it): seeded
     weights, float32 or hybrid (int8 weights, per-tensor symmetric scale max|w|/127 as LiteRT's
     dynamic-range quantiser makes them), variable state tensors; three invocations each.
+  * LSTM, BIDIRECTIONAL_SEQUENCE_LSTM and UNIDIRECTIONAL_SEQUENCE_LSTM variants the converter does
+    not produce (layer norm, peephole, projection, CIFG, clipping, time-major, aux inputs): the
+    object API (the TF 2.21 converter crashes on the LSTMCellSimple / LayerNormalizedLstmCellSimple
+    composite functions, and fuses no bidirectional LSTM); UNIDIRECTIONAL_SEQUENCE_LSTM also from a
+    tf-keras 2.21 LSTM layer through the converter: float32, dynamic range (hybrid) and int8 (the
+    full-integer 8x8->16 kernel).
+  * rec_model_streaming_audio_{float32,dynamic}: a tf-keras model (tf.signal.stft front-end: RFFT2D
+    and COMPLEX_ABS; log magnitude; fused LSTM; softmax head) run on four consecutive 256-sample
+    chunks of one signal, invoking one interpreter four times (the LSTM state carries over).
 Goldens: ai_edge_litert 2.3.0 `Interpreter(..., experimental_op_resolver_type=BUILTIN_REF)`:
 reference kernels, no XNNPACK (the resolver is recorded in case.json).
 Tolerances: integer outputs bit-exact (rtol 0, atol 0); float outputs rtol 1e-5, atol 1e-6.
@@ -564,6 +573,48 @@ def keras_lstm_cases():
 
 
 # ---------------------------------------------------------------------------------------------
+# A streaming audio model: each invocation takes the next 256-sample chunk; an STFT front-end
+# (tf.signal.stft: frames, Hann window, RFFT2D, COMPLEX_ABS), log magnitude, a fused tf-keras LSTM
+# whose state lives in variable tensors (so it carries from chunk to chunk), and a softmax head.
+
+KERAS_STREAMING = """
+import os, sys
+os.environ["TF_USE_LEGACY_KERAS"] = "1"
+os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"
+import numpy as np, tensorflow as tf, tf_keras
+seed, scheme, path = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+rng = np.random.default_rng(seed)
+audio = tf_keras.Input(shape=(256,), batch_size=1)
+spectrum = tf_keras.layers.Lambda(lambda a: tf.math.log(tf.abs(tf.signal.stft(a, frame_length=64, frame_step=32, fft_length=64)) + 1e-3))(audio)
+hidden = tf_keras.layers.LSTM(12, return_sequences=False)(spectrum)
+scores = tf_keras.layers.Dense(4, activation="softmax")(hidden)
+model = tf_keras.Model(audio, scores)
+model.set_weights([rng.uniform(-0.3, 0.3, w.shape).astype(np.float32) for w in model.get_weights()])
+c = tf.lite.TFLiteConverter.from_keras_model(model)
+if scheme == "dynamic":
+    c.optimizations = [tf.lite.Optimize.DEFAULT]
+open(path, "wb").write(c.convert())
+"""
+
+
+def streaming_audio(seed, scheme):
+    import subprocess
+    import tempfile
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "model.tflite")
+        subprocess.run([sys.executable, "-c", KERAS_STREAMING, str(seed), scheme, path], check=True, capture_output=True)
+        with open(path, "rb") as f:
+            return f.read()
+
+
+def audio_chunks(r, steps=4):
+    """Consecutive 256-sample chunks of one seeded signal: two tones and noise."""
+    t = np.arange(256 * steps) / 8000.0
+    signal = 0.6 * np.sin(2 * np.pi * 440 * t) + 0.3 * np.sin(2 * np.pi * 1250 * t * (1 + t)) + 0.05 * r.normal(size=t.size)
+    return [[signal[k * 256:(k + 1) * 256].reshape(1, 256).astype(np.float32)] for k in range(steps)]
+
+
+# ---------------------------------------------------------------------------------------------
 
 
 def main() -> int:
@@ -615,6 +666,12 @@ def main() -> int:
             model = keras_lstm(seed, *shape, scheme)
             how = "converter: tf-keras 2.21 LSTM layer (Keras 2), fused by the TF 2.21 converter"
             print(case, write_case(args.out, case, model, steps_for(model, rng(seed + 7)), op, scheme, how=how))
+            written += 1
+    for scheme in ("float32", "dynamic"):
+        case = f"{PREFIX}model_streaming_audio_{scheme}"
+        if wanted(case):
+            how = "converter: tf-keras 2.21 model (tf.signal.stft front-end, LSTM, Dense), TF 2.21 converter"
+            print(case, write_case(args.out, case, streaming_audio(3500, scheme), audio_chunks(rng(3507)), "MODEL", scheme, how=how))
             written += 1
     print(f"{written} cases written to {os.path.relpath(args.out, ROOT)}")
     return 0
