@@ -62,10 +62,13 @@ let package = Package(
             path: "Sources/CBLAS",
             linkerSettings: [.linkedLibrary("dl"), .linkedLibrary("pthread")]
         ),
+        // The interpreter's hottest float32 loops in C, built for baseline x86-64 and for AVX2 and
+        // chosen at run time (Sources/CSIMD/include/lockstep_simd.h); bit-identical variants.
+        .target(name: "CSIMD", path: "Sources/CSIMD"),
         // Reference interpreter: executor, op registry, ONNX (later TFLite) ops, shared kernels.
         .target(
             name: "Interpreter",
-            dependencies: ["LockstepCore", "CBLAS"]
+            dependencies: ["LockstepCore", "CBLAS", "CSIMD"]
         ),
         // opsets/ loader, rule evaluation, partitioning, fallback and dropped-op analysis, matrices.
         .target(

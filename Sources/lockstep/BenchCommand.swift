@@ -10,8 +10,11 @@ struct BenchCommand: ParsableCommand {
             Runs the model --warmup times untimed, then --iterations times timed, with inputs from
             --inputs DIR or seeded random values (--random-inputs, default seed 0; --dim NAME=N for
             symbolic dimensions). --threads sets the GEMM threads (default 1, single-threaded).
-            Percentiles use the nearest-rank rule. --profile adds the time per op type and the
-            slowest nodes (averaged over the timed runs; node timing adds a little overhead). Exit codes: 0 success, 2 usage or model error.
+            Percentiles use the nearest-rank rule; CPU time is the process's user + system time per
+            run. --profile adds the time per op type and the slowest nodes (averaged over the timed
+            runs; node timing adds a little overhead; a fused elementwise chain counts as one node,
+            op lockstep::FusedElementwise). --no-fusion runs every node on its own, for comparison.
+            Exit codes: 0 success, 2 usage or model error.
             """
     )
 
@@ -42,6 +45,9 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "Also time every node: time per op type and the slowest nodes.")
     var profile = false
 
+    @Flag(name: .customLong("no-fusion"), help: "Run every node on its own (no fused elementwise chains; same results, slower).")
+    var noFusion = false
+
     @Flag(help: "Print the result as JSON.")
     var json = false
 
@@ -59,6 +65,7 @@ struct BenchCommand: ParsableCommand {
             options.inputs.dimensions[String(parts[0])] = n
         }
         options.inputs.precision = precision.session
+        options.inputs.fusion = !noFusion
         let result = try ModelBench.run(modelPath: model, options: options)
         if json {
             let encoder = JSONEncoder()

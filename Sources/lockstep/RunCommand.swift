@@ -53,6 +53,9 @@ struct RunCommand: ParsableCommand {
     @Option(help: "float32 values computed in 'native' float32 (as runtimes do) or in 'float64' (oracle mode, rounded once at the outputs).")
     var precision: PrecisionArgument = .native
 
+    @Flag(name: .customLong("no-fusion"), help: "Run every node on its own (no fused elementwise chains; same results, slower).")
+    var noFusion = false
+
     @Flag(help: "Print the summary as JSON.")
     var json = false
 
@@ -75,6 +78,7 @@ struct RunCommand: ParsableCommand {
         options.intermediates = intermediates
         options.force = force
         options.precision = precision.session
+        options.fusion = !noFusion
         if let steps, steps < 1 { throw ValidationError("--steps must be at least 1, got \(steps)") }
         options.steps = steps
         let result = try ModelRun.run(modelPath: model, options: options)

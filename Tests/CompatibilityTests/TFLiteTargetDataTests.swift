@@ -95,6 +95,15 @@ final class TFLiteTargetDataTests: XCTestCase {
             b.tensor("h", .float16, [3], input: true); b.tensor("w", .float32, [3]); b.tensor("y", .float32, [1, 8, 8, 3])
             b.node("DEQUANTIZE", ["h"], ["w"], version: 3); b.node("ADD", ["x", "w"], ["y"])
         }
+        // A float16-weight convolution as the converter writes it: weights and bias through DEQUANTIZE.
+        let fp16Conv = float { b in
+            b.constant("w16", .float16, [3, 1, 1, 3]); b.constant("b16", .float16, [3])
+            b.tensor("w", .float32, [3, 1, 1, 3]); b.tensor("bias", .float32, [3]); b.tensor("y", .float32, [1, 8, 8, 3])
+            b.node("DEQUANTIZE", ["w16"], ["w"], version: 3); b.node("DEQUANTIZE", ["b16"], ["bias"], version: 3)
+            b.node("CONV_2D", ["x", "w", "bias"], ["y"], ["padding": .string(Array("SAME".utf8)), "stride_w": .int(1), "stride_h": .int(1),
+                                                          "dilation_w_factor": .int(1), "dilation_h_factor": .int(1),
+                                                          "fused_activation_function": .string(Array("NONE".utf8))])
+        }
         let splitV = float { b in
             b.constant("sizes", .int32, [2]); b.constant("axis", .int32, [])
             b.tensor("y0", .float32, [1, 8, 8, 1]); b.tensor("y1", .float32, [1, 8, 8, 2])
@@ -140,6 +149,8 @@ final class TFLiteTargetDataTests: XCTestCase {
             ("its consumer at API 29", fp16Constant, "tflite-nnapi-api29", 1, .supported, "supports ADD"),
             ("computed float16 DEQUANTIZE not at API 29", fp16Computed, "tflite-nnapi-api29", 0, .fallback, "is not constant"),
             ("computed float16 DEQUANTIZE from API 30", fp16Computed, "tflite-nnapi", 0, .supported, "supports DEQUANTIZE"),
+            ("GPU: float16 bias through DEQUANTIZE counts as constant", fp16Conv, "tflite-gpu", 2, .supported, "supports CONV_2D"),
+            ("GPU: the float16 DEQUANTIZE itself", fp16Conv, "tflite-gpu", 1, .supported, "supports DEQUANTIZE"),
             ("SPLIT_V from API 30", splitV, "tflite-nnapi", 0, .supported, "supports SPLIT_V"),
             ("SPLIT_V not at API 29", splitV, "tflite-nnapi-api29", 0, .fallback, "only from NNAPI API 30"),
             ("ARG_MAX writes int32 only", argMax64, "tflite-nnapi", 0, .fallback, "int32 indices only"),

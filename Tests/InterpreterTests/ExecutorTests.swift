@@ -137,6 +137,25 @@ final class GEMMTests: XCTestCase {
         XCTAssertNotNil(GEMM.coreName, "OpenBLAS should be loadable (libopenblas-dev)")
     }
 
+    /// B and C as windows of larger arrays (row strides ldb, ldc), accumulating with beta = 1.
+    func testStridedSgemmReadsAndWritesWindows() {
+        let m = 3, n = 5, k = 4, ldb = 9, ldc = 7
+        let a = (0..<(m * k)).map { Float($0 % 5) - 2 }, b = (0..<(k * ldb)).map { Float($0 % 7) * 0.5 - 1 }
+        var c = [Float](repeating: 1, count: m * ldc)
+        GEMM.sgemm(m: m, n: n, k: k, a: a, b: b, ldb: ldb, beta: 1, c: &c, ldc: ldc)
+        var d = [Double](repeating: 1, count: m * ldc)
+        GEMM.dgemm(m: m, n: n, k: k, a: a.map(Double.init), b: b.map(Double.init), ldb: ldb, beta: 1, c: &d, ldc: ldc)
+        for i in 0..<m {
+            for j in 0..<ldc {
+                var s: Float = 0
+                for p in 0..<k { s += a[i * k + p] * b[p * ldb + j] }
+                let expected = j < n ? s + 1 : 1  // columns past n untouched
+                XCTAssertEqual(c[i * ldc + j], expected, accuracy: 1e-5)
+                XCTAssertEqual(d[i * ldc + j], Double(expected), accuracy: 1e-9)
+            }
+        }
+    }
+
     func testNaiveFallbackMatchesBLAS() {
         let m = 4, n = 3, k = 6
         let a = (0..<(m * k)).map { Double($0 % 5) - 2 }, b = (0..<(k * n)).map { Double($0 % 3) * 0.25 }

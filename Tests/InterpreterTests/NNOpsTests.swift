@@ -132,6 +132,11 @@ final class ConvolutionKernelTests: XCTestCase {
         Case(id: "2d-depthwise", x: [2, 4, 6, 7], m: 4, kernel: [3, 3], group: 4, pads: [1, 1, 1, 1]),
         Case(id: "2d-depthwise-multiplier2-stride2", x: [1, 3, 8, 9], m: 6, kernel: [3, 3], group: 3, strides: [2, 2], pads: [1, 0, 1, 2]),
         Case(id: "2d-depthwise-5x5-dilated", x: [1, 2, 10, 10], m: 2, kernel: [5, 5], group: 2, dilations: [2, 1], pads: [4, 2, 4, 2]),
+        // Rows long enough for the register-blocked vector path of the depthwise kernel.
+        Case(id: "2d-depthwise-wide", x: [2, 3, 5, 37], m: 3, kernel: [3, 3], group: 3, pads: [1, 1, 1, 1]),
+        Case(id: "2d-depthwise-wide-stride2-5x5", x: [1, 2, 9, 61], m: 4, kernel: [5, 5], group: 2, strides: [2, 2], pads: [2, 2, 2, 2]),
+        Case(id: "2d-depthwise-wide-stride21-dilated", x: [1, 2, 8, 50], m: 2, kernel: [3, 3], group: 2, strides: [2, 1], dilations: [1, 3], pads: [1, 3, 1, 3], bias: false),
+        Case(id: "2d-depthwise-wide-stride3-unpadded", x: [1, 2, 4, 80], m: 2, kernel: [2, 4], group: 2, strides: [1, 3]),
         Case(id: "2d-same-upper", x: [1, 2, 5, 6], m: 3, kernel: [4, 3], strides: [2, 2], autoPad: "SAME_UPPER"),
         Case(id: "2d-same-lower", x: [1, 2, 5, 6], m: 3, kernel: [4, 3], strides: [2, 2], autoPad: "SAME_LOWER"),
         Case(id: "2d-valid", x: [1, 2, 7, 5], m: 2, kernel: [3, 3], strides: [2, 2], autoPad: "VALID", bias: false),
@@ -187,6 +192,55 @@ final class ConvolutionKernelTests: XCTestCase {
                 }
             }
             assertClose(yl.map(Double.init), channelsLast(expected, [c.x[0], c.m] + window.output), tolerance: 1e-5, "\(c.id) channels-last")
+        }
+    }
+
+    /// Depthwise outputs are exactly 0 + every tap's product over the zero-padded input in kernel
+    /// order + bias, in float32, whichever path (vector variant, phase planes) computes them.
+    func testDepthwiseSumsInKernelOrderBitForBit() throws {
+        var noise = Noise(state: 5)
+        for c in Self.cases where c.group == c.x[1] && c.group > 1 && c.x.count == 4 {
+            let multiplier = c.m / c.group
+            let wShape = [c.m, 1] + c.kernel
+            let x = noise.floats(c.x.reduce(1, *)), w = noise.floats(wShape.reduce(1, *))
+            let b = c.bias ? noise.floats(c.m) : nil
+            var attributes: [String: AttributeValue] = ["group": int(c.group), "auto_pad": str(c.autoPad)]
+            if let s = c.strides { attributes["strides"] = ints(s) }
+            if let d = c.dilations { attributes["dilations"] = ints(d) }
+            if let p = c.pads { attributes["pads"] = ints(p) }
+            let start = VectorKernels.level
+            defer { VectorKernels.level = start }
+            for level in VectorKernels.available {
+            VectorKernels.level = level
+            let y = try evaluate1("Conv", [f32(x, c.x), f32(w, wShape), b.map { f32($0, [c.m]) }], attributes).scalars(as: Float.self)
+            let win = try Padding.forward(input: Array(c.x[2...]), kernel: c.kernel, strides: c.strides, dilations: c.dilations,
+                                          pads: c.pads, autoPad: AutoPad(rawValue: c.autoPad)!)
+            let (ih, iw, oh, ow) = (c.x[2], c.x[3], win.output[0], win.output[1])
+            var expected: [Float] = []
+            for n in 0..<c.x[0] {
+                for oc in 0..<c.m {
+                    for r in 0..<oh {
+                        for col in 0..<ow {
+                            var sum: Float = 0
+                            for kh in 0..<c.kernel[0] {
+                                for kw in 0..<c.kernel[1] {
+                                    let i = r * win.strides[0] + kh * win.dilations[0] - win.padsBegin[0]
+                                    let j = col * win.strides[1] + kw * win.dilations[1] - win.padsBegin[1]
+                                    let inside = i >= 0 && i < ih && j >= 0 && j < iw
+                                    sum += w[oc * c.kernel[0] * c.kernel[1] + kh * c.kernel[1] + kw]
+                                        * (inside ? x[((n * c.x[1] + oc / multiplier) * ih + i) * iw + j] : 0)
+                                }
+                            }
+                            expected.append(b.map { sum + $0[oc] } ?? sum)
+                        }
+                    }
+                }
+            }
+            XCTAssertEqual(y.count, expected.count, c.id)
+            if let i = y.indices.first(where: { y[$0].bitPattern != expected[$0].bitPattern }) {
+                XCTFail("\(c.id) (\(level)): element \(i) is \(y[i]), expected \(expected[i])")
+            }
+            }
         }
     }
 

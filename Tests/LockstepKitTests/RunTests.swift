@@ -88,6 +88,8 @@ final class RunTests: XCTestCase {
         XCTAssertLessThanOrEqual(result.minMs, result.p50Ms)
         XCTAssertLessThanOrEqual(result.p50Ms, result.p95Ms)
         XCTAssertLessThanOrEqual(result.p95Ms, result.p99Ms)
+        XCTAssertLessThanOrEqual(result.cpuMinMs, result.cpuP50Ms)
+        XCTAssertGreaterThan(result.cpuP50Ms, 0)
         XCTAssertGreaterThan(result.peakRSSBytes, 0)
         XCTAssertEqual(result.ops?.map(\.op), ["Add"])
         XCTAssertEqual(result.ops?.first?.nodes, 1)
@@ -95,6 +97,26 @@ final class RunTests: XCTestCase {
         XCTAssertTrue(ModelBench.text(result).contains("time by op"))
         options.iterations = 0
         XCTAssertThrowsError(try ModelBench.run(modelPath: model, options: options))
+    }
+
+    /// `--no-fusion`: every node runs on its own, with the same outputs; the profile shows the
+    /// fused chains as `lockstep::FusedElementwise` steps only when fusion is on.
+    func testFusionCanBeTurnedOffWithTheSameOutputs() throws {
+        let model = try CorpusTests.corpusDirectory() + "/ppocr/ch_ppocr_mobile_v2.0_cls_infer.onnx"
+        var options = ModelRun.Options()
+        options.randomSeed = 3
+        options.dimensions = ["?": 48]
+        let fused = try ModelRun.run(modelPath: model, options: options)
+        options.fusion = false
+        XCTAssertEqual(try ModelRun.run(modelPath: model, options: options).outputs, fused.outputs)
+        var bench = ModelBench.Options()
+        bench.iterations = 1
+        bench.warmup = 0
+        bench.profile = true
+        bench.inputs = options
+        XCTAssertFalse(try ModelBench.run(modelPath: model, options: bench).ops?.map(\.op).contains("lockstep::FusedElementwise") ?? true)
+        bench.inputs.fusion = true
+        XCTAssertTrue(try ModelBench.run(modelPath: model, options: bench).ops?.map(\.op).contains("lockstep::FusedElementwise") ?? false)
     }
 
     func testSanitizedNames() {

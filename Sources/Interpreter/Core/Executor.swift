@@ -54,11 +54,20 @@ public struct NodeTime: Sendable, Hashable {
     public var milliseconds: Double
 }
 
-/// One scheduled node.
+/// One scheduled node (or a fused chain of nodes, `ElementwiseFusion`).
 struct Step: Sendable {
     let node: Node
     let label: String
     let kernel: any Kernel
+    /// Labels of the graph's nodes this step runs: its own, or a fused chain's members.
+    let memberLabels: [String]
+
+    init(node: Node, label: String, kernel: any Kernel, memberLabels: [String]? = nil) {
+        self.node = node
+        self.label = label
+        self.kernel = kernel
+        self.memberLabels = memberLabels ?? [label]
+    }
 }
 
 /// A graph ready to run: nodes in a valid topological order with their kernels, constants
@@ -88,8 +97,11 @@ public final class CompiledGraph: @unchecked Sendable {
     /// The key of a variable tensor of this graph in `ExecutionState`.
     func variableKey(_ name: String) -> String { "\(graphIndex ?? -1)\u{0}\(name)" }
 
-    /// Node labels in execution order.
-    public var scheduledNodes: [String] { steps.map(\.label) }
+    /// Node labels in execution order (the members of a fused chain in their order).
+    public var scheduledNodes: [String] { steps.flatMap(\.memberLabels) }
+
+    /// Number of steps that run fused chains of elementwise nodes.
+    public var fusedStepCount: Int { steps.filter { $0.memberLabels.count > 1 }.count }
 }
 
 /// Name → value bindings of one graph execution, chained to the enclosing graph's scope.
@@ -113,6 +125,8 @@ public struct ExecutionContext {
     /// State kept across the invocations of one run (variables, CALL_ONCE).
     public let state: ExecutionState
     let graph: CompiledGraph?
+    /// What the run keeps besides the outputs (fused chains materialise those values too).
+    var policy: IntermediatePolicy = .none
 
     /// Runs `graph` with its inputs bound by position; the current scope is its outer scope.
     public func run(_ graph: CompiledGraph, inputs: [Value?]) throws -> [Value?] {
@@ -151,12 +165,17 @@ public struct Executor: Sendable {
     /// on them.
     public let notExecutableDomains: Set<String>
     let graphCache = GraphCache()
+    /// Whether `compile` fuses chains of elementwise nodes (`ElementwiseFusion`); the results are
+    /// bit-identical either way.
+    public let fusion: Bool
 
-    public init(registry: OpRegistry, opsets: [String: Int], graphs: [Graph] = [], notExecutableDomains: Set<String> = []) {
+    public init(registry: OpRegistry, opsets: [String: Int], graphs: [Graph] = [], notExecutableDomains: Set<String> = [],
+                fusion: Bool = true) {
         self.registry = registry
         self.opsets = opsets
         self.graphs = graphs
         self.notExecutableDomains = notExecutableDomains
+        self.fusion = fusion
     }
 
     /// Compiles graph `index` of `graphs` once (later calls return the same compiled graph).
@@ -269,6 +288,7 @@ public struct Executor: Sendable {
                 throw InterpreterError.node(name: label, op: node.op.qualifiedName, reason: error.reason)
             }
         }
+        if fusion { steps = ElementwiseFusion.fuse(steps, graphOutputs: Set(graph.outputs.map(\.name))) }
         var lastUse: [String: Int] = [:]
         for (i, step) in steps.enumerated() {
             for input in step.node.inputs where !input.isEmpty { lastUse[input] = i }
@@ -321,7 +341,8 @@ public struct Executor: Sendable {
         for (i, input) in compiled.graph.inputs.enumerated() where i < inputs.count {
             if let value = inputs[i] { scope.values[input.name] = value }
         }
-        let context = ExecutionContext(scope: scope, executor: self, state: state, graph: compiled)
+        var context = ExecutionContext(scope: scope, executor: self, state: state, graph: compiled)
+        context.policy = policy
         var missing: [String: String] = [:]
         steps: for (i, step) in compiled.steps.enumerated() {
             let node = step.node

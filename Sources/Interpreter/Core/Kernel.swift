@@ -13,10 +13,16 @@ public protocol Kernel: Sendable {
 
     /// Computes the outputs (one entry per node output; `nil` for an omitted optional output).
     func evaluate(_ inputs: [Value?], context: ExecutionContext) throws -> [Value?]
+
+    /// For elementwise ops that may join a fused chain (`FusedElementwiseKernel`): the element
+    /// function, or nil (the default) when this node must run on its own.
+    var elementwise: ElementwiseFunction? { get }
 }
 
 extension Kernel {
     public func prepare(_ inputs: [Value?], context: ExecutionContext) throws -> [TensorInfo?] { [] }
+
+    public var elementwise: ElementwiseFunction? { nil }
 }
 
 /// What a kernel factory sees while a graph is compiled.

@@ -30,8 +30,9 @@ public final class Session: @unchecked Sendable {
     /// `registry` defaults to the model format's ops (`registry(for:)`). TFLite models run their
     /// subgraphs by index (WHILE, IF, CALL_ONCE) and compile custom ops to "not executable by the
     /// reference" steps: a run then produces every output that does not depend on them and lists
-    /// them in `RunResult.notExecuted`.
-    public init(model: Model, registry: OpRegistry? = nil, precision: Precision = .native) throws {
+    /// them in `RunResult.notExecuted`. `fusion` runs chains of elementwise nodes in one blocked
+    /// pass (`ElementwiseFusion`); results are bit-identical with and without it.
+    public init(model: Model, registry: OpRegistry? = nil, precision: Precision = .native, fusion: Bool = true) throws {
         self.model = model
         self.precision = precision
         self.executed = precision == .float64 ? try Float64Widening.widen(model) : model
@@ -39,12 +40,12 @@ public final class Session: @unchecked Sendable {
         switch model.format {
         case .tflite:
             self.executor = Executor(registry: registry, opsets: model.opsetImports, graphs: executed.allGraphs,
-                                     notExecutableDomains: ["custom"])
+                                     notExecutableDomains: ["custom"], fusion: fusion)
             do { self.main = try executor.compileGraph(at: 0) } catch let error as KernelError {
                 throw InterpreterError.graph("graph '\(executed.graph.name)': \(error.reason)")
             }
         case .onnx, .tensorrt:
-            self.executor = Executor(registry: registry, opsets: model.opsetImports)
+            self.executor = Executor(registry: registry, opsets: model.opsetImports, fusion: fusion)
             self.main = try executor.compile(executed.graph)
         }
     }

@@ -6,12 +6,15 @@ import LockstepCore
 ///
 /// The math functions come from `FloatMath` (the C library's `expf`/`exp`, …), so float32 is
 /// computed in float32 as ONNX Runtime and TFLite do.
-public protocol BLASFloat: FloatMath {
+public protocol BLASFloat: FloatMath, SIMDScalar, Codable {
     /// The tensor element type stored as `Self`.
     static var dtype: DType { get }
     /// `C = alpha * op(A) * op(B) + beta * C` (row-major), see `GEMM`.
     static func gemm(m: Int, n: Int, k: Int, alpha: Self, a: UnsafePointer<Self>, transposeA: Bool,
                      b: UnsafePointer<Self>, transposeB: Bool, beta: Self, c: UnsafeMutablePointer<Self>)
+    /// `C = A * B + beta * C` with row strides `ldb`, `ldc` (see the strided `GEMM.sgemm`).
+    static func gemm(m: Int, n: Int, k: Int, a: UnsafePointer<Self>, b: UnsafePointer<Self>, ldb: Int, beta: Self,
+                     c: UnsafeMutablePointer<Self>, ldc: Int)
 }
 
 extension Float: BLASFloat {
@@ -21,6 +24,11 @@ extension Float: BLASFloat {
                             b: UnsafePointer<Float>, transposeB: Bool, beta: Float, c: UnsafeMutablePointer<Float>) {
         GEMM.sgemm(m: m, n: n, k: k, alpha: alpha, a: a, transposeA: transposeA, b: b, transposeB: transposeB, beta: beta, c: c)
     }
+    @inline(__always)
+    public static func gemm(m: Int, n: Int, k: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, ldb: Int, beta: Float,
+                            c: UnsafeMutablePointer<Float>, ldc: Int) {
+        GEMM.sgemm(m: m, n: n, k: k, a: a, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+    }
 }
 
 extension Double: BLASFloat {
@@ -29,6 +37,11 @@ extension Double: BLASFloat {
     public static func gemm(m: Int, n: Int, k: Int, alpha: Double, a: UnsafePointer<Double>, transposeA: Bool,
                             b: UnsafePointer<Double>, transposeB: Bool, beta: Double, c: UnsafeMutablePointer<Double>) {
         GEMM.dgemm(m: m, n: n, k: k, alpha: alpha, a: a, transposeA: transposeA, b: b, transposeB: transposeB, beta: beta, c: c)
+    }
+    @inline(__always)
+    public static func gemm(m: Int, n: Int, k: Int, a: UnsafePointer<Double>, b: UnsafePointer<Double>, ldb: Int, beta: Double,
+                            c: UnsafeMutablePointer<Double>, ldc: Int) {
+        GEMM.dgemm(m: m, n: n, k: k, a: a, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
     }
 }
 

@@ -134,18 +134,20 @@ extension Elementwise {
         let sa = steps[0], sb = steps[1]
         var rows = loop.rows()
         while rows.next() {
-            let o = rows.output
-            var i = rows.offsets[0], j = rows.offsets[1]
-            if sa == 1 && sb == 1 {
-                for n in 0..<length { z[o + n] = f(x[i + n], y[j + n]) }
-            } else if sb == 0 {
-                let s = y[j]
-                for n in 0..<length { z[o + n] = f(x[i], s); i += sa }
-            } else if sa == 0 {
-                let s = x[i]
-                for n in 0..<length { z[o + n] = f(s, y[j]); j += sb }
+            // Row steps are 0 (broadcast) or 1; each case is a loop over plain pointers with no
+            // index arithmetic that could trap, so it vectorises.
+            let zr = z + rows.output, xr = x + rows.offsets[0], yr = y + rows.offsets[1]
+            if sa != 0 && sb != 0 {
+                for n in 0..<length { zr[n] = f(xr[n], yr[n]) }
+            } else if sa != 0 {
+                let s = yr[0]
+                for n in 0..<length { zr[n] = f(xr[n], s) }
+            } else if sb != 0 {
+                let s = xr[0]
+                for n in 0..<length { zr[n] = f(s, yr[n]) }
             } else {
-                for n in 0..<length { z[o + n] = f(x[i], y[j]); i += sa; j += sb }
+                let v = f(xr[0], yr[0])
+                for n in 0..<length { zr[n] = v }
             }
         }
         withExtendedLifetime((inputA, inputB)) {}
@@ -168,11 +170,11 @@ extension Elementwise {
         let sa = steps[0], sb = steps[1], sc = steps[2]
         var rows = loop.rows()
         while rows.next() {
-            let o = rows.output
+            let zr = z + rows.output
             var i = rows.offsets[0], j = rows.offsets[1], k = rows.offsets[2]
             for n in 0..<length {
-                z[o + n] = f(x[i], y[j], w[k])
-                i += sa; j += sb; k += sc
+                zr[n] = f(x[i], y[j], w[k])
+                i &+= sa; j &+= sb; k &+= sc
             }
         }
         withExtendedLifetime((inputA, inputB, inputC)) {}

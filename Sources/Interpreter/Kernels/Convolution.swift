@@ -61,7 +61,13 @@ public enum Convolution {
             return
         }
         switch p.layout {
-        case .channelsFirst: im2colGEMMChannelsFirst(p, win, cg, mg, x, w, bias, y)
+        case .channelsFirst:
+            if win.strides[1] == 1 && win.strides[2] == 1 && win.input[0] == 1 && win.kernel[0] == 1 && win.output[0] == 1
+                && !win.isPointwise {
+                shiftedGEMMChannelsFirst(p, win, cg, mg, x, w, bias, y)
+            } else {
+                im2colGEMMChannelsFirst(p, win, cg, mg, x, w, bias, y)
+            }
         case .channelsLast: im2colGEMMChannelsLast(p, win, cg, mg, x, w, bias, y)
         }
     }
@@ -145,6 +151,64 @@ public enum Convolution {
     /// are built and multiplied in bands of output rows, so the buffer stays cache-sized and is
     /// not a fresh multi-megabyte allocation per call.
     static let columnBudget = 1 << 19
+
+    /// Stride-1 2-D convolution without im2col: the input is copied once into a zero-padded plane
+    /// with row pitch `OW + (KW − 1)·DW`, in which tap (kh, kw) of every output position is the
+    /// position itself plus a fixed offset. So each tap is one GEMM, `wide[mg, span] (+)= W_tap[mg,
+    /// cg] · padded[cg, span]` with B rows read in place (row stride = the padded plane), over a
+    /// "wide" output with the padded pitch, accumulated tap by tap in kernel order and cropped (+
+    /// bias) at the end. This replaces im2col's copy of every input element per tap.
+    static func shiftedGEMMChannelsFirst<T: BLASFloat>(_ p: ConvolutionParameters, _ win: SpatialWindow, _ cg: Int, _ mg: Int,
+                                                       _ x: UnsafePointer<T>, _ w: UnsafePointer<T>, _ bias: UnsafePointer<T>?,
+                                                       _ y: UnsafeMutablePointer<T>) {
+        let (IH, IW) = (win.input[1], win.input[2])
+        let (KH, KW) = (win.kernel[1], win.kernel[2])
+        let (OH, OW) = (win.output[1], win.output[2])
+        let (DH, DW) = (win.dilations[1], win.dilations[2])
+        let (PH, PW) = (win.padsBegin[1], win.padsBegin[2])
+        let taps = KH * KW, k = cg * taps
+        let pitch = OW + (KW - 1) * DW, rowsP = OH + (KH - 1) * DH, planeP = rowsP * pitch
+        let span = (OH - 1) * pitch + OW
+        let inPlane = IH * IW, outCount = OH * OW
+        let padded = UnsafeMutablePointer<T>.allocate(capacity: cg * planeP)
+        let wide = UnsafeMutablePointer<T>.allocate(capacity: mg * span)
+        let wt = UnsafeMutablePointer<T>.allocate(capacity: taps * mg * cg)
+        defer { padded.deallocate(); wide.deallocate(); wt.deallocate() }
+        let first = min(PW, pitch), last = min(max(IW + PW, first), pitch)
+        for gi in 0..<p.groups {
+            // W_g [mg, cg, taps] → per tap a packed [mg, cg] matrix.
+            let wg = w + gi * mg * k
+            for t in 0..<taps { for j in 0..<mg { for c in 0..<cg { wt[(t * mg + j) * cg + c] = wg[j * k + c * taps + t] } } }
+            for n in 0..<p.batch {
+                let xg = x + (n * p.inputChannels + gi * cg) * inPlane
+                let yg = y + (n * p.outputChannels + gi * mg) * outCount
+                for c in 0..<cg {
+                    for r in 0..<rowsP {
+                        let dst = padded + c * planeP + r * pitch, ih = r - PH
+                        guard ih >= 0 && ih < IH else { dst.update(repeating: 0, count: pitch); continue }
+                        dst.update(repeating: 0, count: first)
+                        (dst + first).update(from: xg + c * inPlane + ih * IW + (first - PW), count: last - first)
+                        (dst + last).update(repeating: 0, count: pitch - last)
+                    }
+                }
+                for t in 0..<taps {
+                    let offset = (t / KW) * DH * pitch + (t % KW) * DW
+                    T.gemm(m: mg, n: span, k: cg, a: wt + t * mg * cg, b: padded + offset, ldb: planeP, beta: t == 0 ? 0 : 1,
+                           c: wide, ldc: span)
+                }
+                for j in 0..<mg {
+                    for oh in 0..<OH {
+                        let src = wide + j * span + oh * pitch, dst = yg + j * outCount + oh * OW
+                        if let b = bias?[gi * mg + j] {
+                            for o in 0..<OW { dst[o] = src[o] + b }
+                        } else {
+                            dst.update(from: src, count: OW)
+                        }
+                    }
+                }
+            }
+        }
+    }
 
     static func im2colGEMMChannelsFirst<T: BLASFloat>(_ p: ConvolutionParameters, _ win: SpatialWindow, _ cg: Int, _ mg: Int,
                                                       _ x: UnsafePointer<T>, _ w: UnsafePointer<T>, _ bias: UnsafePointer<T>?,
@@ -328,50 +392,41 @@ public enum Convolution {
         let m = p.outputChannels
         // Output columns each kernel column reads inside the input.
         let columns = (0..<KW).map { validRange(count: OW, stride: SW, offset: $0 * DW - PW, size: IW) }
-        // Small 2-D planes at stride 1: rows are too short for the row loop, so each channel is
-        // copied into a zero-padded plane and every tap becomes one long contiguous loop over a
-        // "wide" output with the padded row pitch, cropped afterwards.
-        let pitch = OW + (KW - 1) * DW, paddedRows = OH + (KH - 1) * DH
-        if SW == 1 && SH == 1 && KD == 1 && ID == 1 && OD == 1 && paddedRows * pitch <= 1 << 14 {
-            let padded = UnsafeMutablePointer<T>.allocate(capacity: paddedRows * pitch)
-            let wide = UnsafeMutablePointer<T>.allocate(capacity: OH * pitch)
-            defer { padded.deallocate(); wide.deallocate() }
-            padded.update(repeating: 0, count: paddedRows * pitch)
-            let span = (OH - 1) * pitch + OW  // wide positions that reach a real output
-            for n in 0..<p.batch {
-                for oc in 0..<m {
-                    let xc = x + (n * p.inputChannels + oc / multiplier) * inPlane
-                    let yc = y + (n * m + oc) * outPlane
-                    let wc = w + oc * taps
-                    // Input row ih lands at padded row ih + PH, column iw + PW (rows/columns
-                    // beyond the window's reach are dropped).
-                    for ih in 0..<IH where ih + PH >= 0 && ih + PH < paddedRows {
-                        let dst = padded + (ih + PH) * pitch
-                        for iw in 0..<IW where iw + PW >= 0 && iw + PW < pitch { dst[iw + PW] = xc[ih * IW + iw] }
-                    }
-                    wide.update(repeating: 0, count: span)
-                    for kh in 0..<KH {
-                        for kw in 0..<KW {
-                            let weight = wc[kh * KW + kw]
-                            let src = padded + kh * DH * pitch + kw * DW
-                            for i in 0..<span { wide[i] += weight * src[i] }
-                        }
-                    }
-                    let b = bias?[oc] ?? 0
-                    for oh in 0..<OH {
-                        let src = wide + oh * pitch, dst = yc + oh * OW
-                        for o in 0..<OW { dst[o] = src[o] + b }
-                    }
-                }
-            }
+        if KD == 1 && ID == 1 && OD == 1 {
+            depthwise2DChannelsFirst(p, win, multiplier, x, w, bias, y)
             return
         }
+        // Strided windows read every SW-th input column. Each input plane is split once into SW
+        // phase planes (phase r holds columns r, r + SW, …), so tap kw reads phase
+        // (kw·DW − PW) mod SW contiguously from a fixed offset and the row loop stays unit-stride.
+        let phaseWidth = (IW + SW - 1) / SW
+        let phases = SW > 1 ? UnsafeMutablePointer<T>.allocate(capacity: SW * ID * IH * phaseWidth) : nil
+        defer { phases?.deallocate() }
+        // Per kernel column: the phase it reads and its column offset in that phase.
+        let taps2D = (0..<KW).map { kw -> (phase: Int, shift: Int) in
+            let off = kw * DW - PW
+            let r = ((off % SW) + SW) % SW
+            return (r, (off - r) / SW)
+        }
+        var phasedChannel = -1
         for n in 0..<p.batch {
             for oc in 0..<m {
-                let xc = x + (n * p.inputChannels + oc / multiplier) * inPlane
+                let ic = n * p.inputChannels + oc / multiplier
+                let xc = x + ic * inPlane
                 let yc = y + (n * m + oc) * outPlane
                 let wc = w + oc * taps
                 let b = bias?[oc]
+                if let phases, phasedChannel != ic {
+                    for row in 0..<(ID * IH) {
+                        let src = xc + row * IW
+                        for r in 0..<SW {
+                            let dst = phases + (r * ID * IH + row) * phaseWidth
+                            var j = 0, i = r
+                            while i < IW { dst[j] = src[i]; j &+= 1; i &+= SW }
+                        }
+                    }
+                    phasedChannel = ic
+                }
                 // Row by row (the output row stays in L1), taps in kernel order, bias last.
                 for od in 0..<OD {
                     for oh in 0..<OH {
@@ -383,21 +438,140 @@ public enum Convolution {
                             for kh in 0..<KH {
                                 let ih = oh * SH + kh * DH - PH
                                 if ih < 0 || ih >= IH { continue }
-                                let srcRow = xc + (id * IH + ih) * IW
+                                let row = id * IH + ih
                                 for kw in 0..<KW {
                                     let weight = wc[(kd * KH + kh) * KW + kw]
-                                    let offW = kw * DW - PW
                                     let ow = columns[kw]
-                                    let src = srcRow + offW
-                                    if SW == 1 {
-                                        for o in ow { dst[o] += weight * src[o] }
+                                    if ow.isEmpty { continue }
+                                    let src: UnsafePointer<T>
+                                    if let phases {
+                                        let tap = taps2D[kw]
+                                        src = UnsafePointer(phases + (tap.phase * ID * IH + row) * phaseWidth + tap.shift)
                                     } else {
-                                        for o in ow { dst[o] += weight * src[o * SW] }
+                                        src = xc + row * IW + (kw * DW - PW)
                                     }
+                                    for o in ow { dst[o] += weight * src[o] }
                                 }
                             }
                         }
                         if let b { for o in 0..<OW { dst[o] += b } }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Depthwise convolution over 1-D and 2-D windows (channels first), as ONNX defines it: over
+    /// the zero-padded input, so every output is 0, plus the product of every tap in kernel order
+    /// (padding contributes weight·0), plus the bias. Each channel is copied once into a
+    /// zero-padded plane (strided windows: split into phase planes, phase r holding columns
+    /// r, r + SW, …), so every tap of an output row reads one contiguous run. Rows are
+    /// register-blocked: a block of output columns keeps its sums in vector registers across all
+    /// taps and is stored once (float32 in `VectorKernels.depthwiseRow`, AVX2 where the CPU has
+    /// it; float64 in `SIMD8<Double>`).
+    static func depthwise2DChannelsFirst<T: BLASFloat>(_ p: ConvolutionParameters, _ win: SpatialWindow, _ multiplier: Int,
+                                                       _ x: UnsafePointer<T>, _ w: UnsafePointer<T>, _ bias: UnsafePointer<T>?,
+                                                       _ y: UnsafeMutablePointer<T>) {
+        let (IH, IW) = (win.input[1], win.input[2])
+        let (KH, KW) = (win.kernel[1], win.kernel[2])
+        let (OH, OW) = (win.output[1], win.output[2])
+        let (SH, SW) = (win.strides[1], win.strides[2])
+        let (DH, DW) = (win.dilations[1], win.dilations[2])
+        let (PH, PW) = (win.padsBegin[1], win.padsBegin[2])
+        let inPlane = IH * IW, outPlane = OH * OW, taps = KH * KW
+        let m = p.outputChannels
+        // The padded plane the windows reach: row r, column c hold x[r − PH][c − PW] or 0.
+        let rowsP = (OH - 1) * SH + (KH - 1) * DH + 1, colsP = (OW - 1) * SW + (KW - 1) * DW + 1
+        let direct = PH == 0 && PW == 0 && SW == 1 && colsP == IW && rowsP <= IH
+        let padded = direct ? nil : UnsafeMutablePointer<T>.allocate(capacity: rowsP * colsP)
+        defer { padded?.deallocate() }
+        let phaseWidth = (colsP + SW - 1) / SW
+        let phases = SW > 1 ? UnsafeMutablePointer<T>.allocate(capacity: SW * rowsP * phaseWidth) : nil
+        defer { phases?.deallocate() }
+        // Per kernel column: the phase plane it reads and its column shift there.
+        let shifts = (0..<KW).map { kw in ((kw * DW) % SW, (kw * DW) / SW) }
+        let sources = UnsafeMutablePointer<UnsafePointer<T>>.allocate(capacity: max(1, taps))
+        defer { sources.deallocate() }
+        typealias V = SIMD8<T>
+        for n in 0..<p.batch {
+            for oc in 0..<m {
+                let xc = x + (n * p.inputChannels + oc / multiplier) * inPlane
+                let yc = y + (n * m + oc) * outPlane
+                let wc = w + oc * taps
+                let b = bias?[oc]
+                if oc % multiplier == 0 {
+                    if let padded {
+                        for r in 0..<rowsP {
+                            let dst = padded + r * colsP, ih = r - PH
+                            guard ih >= 0 && ih < IH else { dst.update(repeating: 0, count: colsP); continue }
+                            let first = min(max(PW, 0), colsP), last = min(max(IW + PW, first), colsP)
+                            dst.update(repeating: 0, count: first)
+                            (dst + first).update(from: xc + ih * IW + (first - PW), count: last - first)
+                            (dst + last).update(repeating: 0, count: colsP - last)
+                        }
+                    }
+                    if let phases {
+                        let plane = padded.map { UnsafePointer($0) } ?? xc
+                        for row in 0..<rowsP {
+                            let src = plane + row * colsP
+                            var done = 0
+                            if SW == 2 {
+                                // 16 columns at a time into 8 even and 8 odd ones.
+                                let even = phases + row * phaseWidth, odd = phases + (rowsP + row) * phaseWidth
+                                while 2 * done + 16 <= colsP {
+                                    let v = UnsafeRawPointer(src + 2 * done).loadUnaligned(as: SIMD16<T>.self)
+                                    UnsafeMutableRawPointer(even + done).storeBytes(of: v.evenHalf, as: SIMD8<T>.self)
+                                    UnsafeMutableRawPointer(odd + done).storeBytes(of: v.oddHalf, as: SIMD8<T>.self)
+                                    done += 8
+                                }
+                            }
+                            for r in 0..<SW {
+                                let dst = phases + (r * rowsP + row) * phaseWidth
+                                var j = done, i = done * SW + r
+                                while i < colsP { dst[j] = src[i]; j &+= 1; i &+= SW }
+                            }
+                        }
+                    }
+                }
+                let plane = padded.map { UnsafePointer($0) } ?? xc
+                let pitch = direct ? IW : colsP
+                for oh in 0..<OH {
+                    var t = 0
+                    for kh in 0..<KH {
+                        let row = oh * SH + kh * DH
+                        for kw in 0..<KW {
+                            if let phases {
+                                sources[t] = UnsafePointer(phases + (shifts[kw].0 * rowsP + row) * phaseWidth + shifts[kw].1)
+                            } else {
+                                sources[t] = plane + row * pitch + kw * DW
+                            }
+                            t += 1
+                        }
+                    }
+                    let dst = yc + oh * OW
+                    if T.self == Float.self {
+                        VectorKernels.depthwiseRow(
+                            sources: UnsafeRawPointer(sources).assumingMemoryBound(to: UnsafePointer<Float>.self),
+                            weights: UnsafeRawPointer(wc).assumingMemoryBound(to: Float.self), count: taps,
+                            out: UnsafeMutableRawPointer(dst).assumingMemoryBound(to: Float.self), range: 0..<OW,
+                            bias: b.map { unsafeBitCast($0, to: Float.self) })
+                        continue
+                    }
+                    var o = 0
+                    while o + V.scalarCount <= OW {
+                        var acc = V(repeating: 0)
+                        for t in 0..<taps {
+                            acc += V(repeating: wc[t]) * UnsafeRawPointer(sources[t] + o).loadUnaligned(as: V.self)
+                        }
+                        if let b { acc += V(repeating: b) }
+                        UnsafeMutableRawPointer(dst + o).storeBytes(of: acc, as: V.self)
+                        o += V.scalarCount
+                    }
+                    while o < OW {
+                        var sum: T = 0
+                        for t in 0..<taps { sum += wc[t] * sources[t][o] }
+                        dst[o] = b.map { sum + $0 } ?? sum
+                        o += 1
                     }
                 }
             }

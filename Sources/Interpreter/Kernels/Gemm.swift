@@ -32,6 +32,36 @@ public enum GEMM {
         }
     }
 
+    /// `C = alpha * A * B + beta * C` (no transposes) with explicit row strides `ldb` and `ldc`
+    /// for `B` and `C` (A is packed, `lda = k`): B's rows may be windows into a larger array.
+    public static func sgemm(m: Int, n: Int, k: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, ldb: Int, beta: Float,
+                             c: UnsafeMutablePointer<Float>, ldc: Int) {
+        guard m > 0, n > 0, k > 0 else { return }
+        if lockstep_sgemm(0, 0, Int32(m), Int32(n), Int32(k), 1, a, Int32(k), b, Int32(ldb), beta, c, Int32(ldc)) != 0 {
+            strided(m: m, n: n, k: k, a: a, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+        }
+    }
+
+    /// Double precision, as the strided `sgemm`.
+    public static func dgemm(m: Int, n: Int, k: Int, a: UnsafePointer<Double>, b: UnsafePointer<Double>, ldb: Int, beta: Double,
+                             c: UnsafeMutablePointer<Double>, ldc: Int) {
+        guard m > 0, n > 0, k > 0 else { return }
+        if lockstep_dgemm(0, 0, Int32(m), Int32(n), Int32(k), 1, a, Int32(k), b, Int32(ldb), beta, c, Int32(ldc)) != 0 {
+            strided(m: m, n: n, k: k, a: a, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+        }
+    }
+
+    static func strided<T: BinaryFloatingPoint>(m: Int, n: Int, k: Int, a: UnsafePointer<T>, b: UnsafePointer<T>, ldb: Int, beta: T,
+                                                c: UnsafeMutablePointer<T>, ldc: Int) {
+        for i in 0..<m {
+            for j in 0..<n {
+                var sum: T = 0
+                for p in 0..<k { sum += a[i * k + p] * b[p * ldb + j] }
+                c[i * ldc + j] = sum + (beta == 0 ? 0 : beta * c[i * ldc + j])
+            }
+        }
+    }
+
     /// Plain triple loop, used only when OpenBLAS cannot be loaded (slow, still correct).
     static func naive<T: BinaryFloatingPoint>(m: Int, n: Int, k: Int, alpha: T, a: UnsafePointer<T>, transposeA: Bool,
                                               b: UnsafePointer<T>, transposeB: Bool, beta: T, c: UnsafeMutablePointer<T>) {

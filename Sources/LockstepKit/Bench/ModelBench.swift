@@ -31,6 +31,15 @@ public enum ModelBench {
         public var p50Ms: Double
         public var p95Ms: Double
         public var p99Ms: Double
+        /// P50 and minimum of the process CPU time per run (user + system, all threads), in
+        /// milliseconds: unlike wall time it does not grow while other processes hold the cores,
+        /// so ratios between runtimes stay meaningful on a loaded machine.
+        public var cpuP50Ms: Double
+        public var cpuMinMs: Double
+        /// Vector kernels in use (`VectorKernels.level`: "avx2" or "portable") and the OpenBLAS
+        /// kernel family (nil when OpenBLAS is not loaded).
+        public var kernels: String
+        public var blas: String?
         /// Peak resident set size of the process (bytes), from getrusage.
         public var peakRSSBytes: Int
         /// With `--profile`: time per op type and the slowest nodes, averaged over the timed runs.
@@ -53,7 +62,9 @@ public enum ModelBench {
         let start = DispatchTime.now().uptimeNanoseconds
         let model = try ModelFile.load(path: modelPath)
         let session: Session
-        do { session = try Session(model: model, precision: options.inputs.precision) } catch let error as InterpreterError {
+        do {
+            session = try Session(model: model, precision: options.inputs.precision, fusion: options.inputs.fusion)
+        } catch let error as InterpreterError {
             throw LockstepError.unsupportedFormat(path: modelPath, reason: error.localizedDescription)
         }
         let loadMs = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
@@ -63,15 +74,19 @@ public enum ModelBench {
         }
         let (feeds, _) = try ModelRun.inputs(for: model, options: inputOptions)
         var samples: [Double] = []
+        var cpuSamples: [Double] = []
         var perNode: [String: (op: String, ms: Double)] = [:]
         var nodeOrder: [String] = []
         do {
             for i in 0..<(options.warmup + options.iterations) {
+                let c0 = processCPUNanoseconds()
                 let t0 = DispatchTime.now().uptimeNanoseconds
                 let run = try session.run(feeds, options: RunOptions(profile: options.profile))
                 let ms = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6
+                let cpuMs = Double(processCPUNanoseconds() - c0) / 1e6
                 if i >= options.warmup {
                     samples.append(ms)
+                    cpuSamples.append(cpuMs)
                     for t in run.nodeTimes {
                         if perNode[t.node] == nil { nodeOrder.append(t.node) }
                         perNode[t.node, default: (t.op, 0)].ms += t.milliseconds
@@ -82,8 +97,12 @@ public enum ModelBench {
             throw LockstepError.unsupportedFormat(path: modelPath, reason: error.localizedDescription)
         }
         samples.sort()
+        cpuSamples.sort()
         // Nearest-rank percentiles.
-        func percentile(_ p: Double) -> Double { samples[min(samples.count - 1, max(0, Int((p / 100 * Double(samples.count)).rounded(.up)) - 1))] }
+        func percentile(_ p: Double, of samples: [Double]) -> Double {
+            samples[min(samples.count - 1, max(0, Int((p / 100 * Double(samples.count)).rounded(.up)) - 1))]
+        }
+        func percentile(_ p: Double) -> Double { percentile(p, of: samples) }
         var usage = rusage()
         #if os(Linux)
         getrusage(RUSAGE_SELF.rawValue, &usage)
@@ -97,7 +116,8 @@ public enum ModelBench {
         #endif
         var result = Result(model: modelPath, iterations: samples.count, threads: max(1, options.threads), loadMs: loadMs,
                             minMs: samples[0], meanMs: samples.reduce(0, +) / Double(samples.count),
-                            p50Ms: percentile(50), p95Ms: percentile(95), p99Ms: percentile(99), peakRSSBytes: rss)
+                            p50Ms: percentile(50), p95Ms: percentile(95), p99Ms: percentile(99), cpuP50Ms: percentile(50, of: cpuSamples), cpuMinMs: cpuSamples[0],
+                            kernels: VectorKernels.level.description, blas: GEMM.coreName, peakRSSBytes: rss)
         if options.profile {
             let runs = Double(samples.count)
             let total = perNode.values.reduce(0) { $0 + $1.ms } / runs
@@ -113,10 +133,17 @@ public enum ModelBench {
         return result
     }
 
+    /// CPU time consumed so far by this process (all threads, user + system).
+    static func processCPUNanoseconds() -> UInt64 {
+        var t = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t)
+        return UInt64(t.tv_sec) * 1_000_000_000 + UInt64(t.tv_nsec)
+    }
+
     public static func text(_ r: Result) -> String {
-        var text = String(format: "%@\n  %d iterations, %d thread%@, load %.1f ms\n  P50 %.3f ms  P95 %.3f ms  P99 %.3f ms  mean %.3f ms  min %.3f ms\n  peak RSS %.1f MiB\n",
-               r.model, r.iterations, r.threads, r.threads == 1 ? "" : "s", r.loadMs, r.p50Ms, r.p95Ms, r.p99Ms, r.meanMs, r.minMs,
-               Double(r.peakRSSBytes) / 1_048_576)
+        var text = String(format: "%@\n  %d iterations, %d thread%@, load %.1f ms, kernels %@, OpenBLAS %@\n  P50 %.3f ms  P95 %.3f ms  P99 %.3f ms  mean %.3f ms  min %.3f ms\n  CPU time P50 %.3f ms  min %.3f ms\n  peak RSS %.1f MiB\n",
+               r.model, r.iterations, r.threads, r.threads == 1 ? "" : "s", r.loadMs, r.kernels, r.blas ?? "not loaded", r.p50Ms, r.p95Ms, r.p99Ms, r.meanMs, r.minMs,
+               r.cpuP50Ms, r.cpuMinMs, Double(r.peakRSSBytes) / 1_048_576)
         if let ops = r.ops {
             text += "  time by op (ms per inference):\n"
             let width = max(12, ops.prefix(12).map(\.op.count).max() ?? 0)

@@ -38,7 +38,9 @@ public enum CompatRendering {
             for n in shown {
                 let device = n.device.map { " → \($0.rawValue)" } ?? ""
                 let graph = report.graphs.count > 1 ? "\(n.graph) " : ""
-                var line = "  \(graph)#\(n.index) \(n.name) (\(n.op)): \(n.verdict.rawValue)\(device) — \(n.reason)"
+                // Unnamed nodes (TFLite) are named "#index" already: print the index once.
+                let title = n.name == "#\(n.index)" ? n.name : "#\(n.index) \(n.name)"
+                var line = "  \(graph)\(title) (\(n.op)): \(n.verdict.rawValue)\(device) — \(n.reason)"
                 if n.verdict != .supported, let rule = n.rule {
                     line += " [\(n.decidedBy) \(rule)\(n.line.map { ", line \($0)" } ?? "")]"
                 }

@@ -23,6 +23,8 @@ public enum ModelRun {
         public var force = false
         /// `.float64` computes float32 values in float64 (the oracle mode).
         public var precision: Session.Precision = .native
+        /// Fuse elementwise chains into one blocked pass (bit-identical; `--no-fusion` turns it off).
+        public var fusion = true
         /// Invoke the model this many times with one state (variables, CALL_ONCE), feeding step i
         /// the i-th slice along the leading axis of every input; outputs are stacked along a new
         /// leading axis. nil: one invocation with the inputs as given.
@@ -73,7 +75,7 @@ public enum ModelRun {
     public static func run(modelPath: String, options: Options) throws -> Result {
         let model = try ModelFile.load(path: modelPath)
         let session: Session
-        do { session = try Session(model: model, precision: options.precision) } catch let error as InterpreterError {
+        do { session = try Session(model: model, precision: options.precision, fusion: options.fusion) } catch let error as InterpreterError {
             throw LockstepError.unsupportedFormat(path: modelPath, reason: error.localizedDescription)
         }
         let runOptions = RunOptions(intermediates: options.intermediates ? .all : .none)

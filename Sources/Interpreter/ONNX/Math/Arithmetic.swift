@@ -31,6 +31,20 @@ struct ArithmeticKernel: Kernel {
         @inline(__always) func callAsFunction<T: FloatMath>(_ a: T, _ b: T) -> T { a / b }
     }
 
+    /// The float element functions `evaluate` applies (integer inputs never take a fused path);
+    /// float32 blocks run in `VectorKernels` (the same IEEE operation per element).
+    var elementwise: ElementwiseFunction? {
+        func make<F: FloatBinaryFunction>(_ f: F, _ op: VectorKernels.Arithmetic) -> ElementwiseFunction {
+            ElementwiseFunction(arity: 2, float32: VectorKernels.binary(op), float64: ElementwiseFunction.binaryBlock(f, Double.self))
+        }
+        switch operation {
+        case .add: return make(Add(), .add)
+        case .subtract: return make(Subtract(), .subtract)
+        case .multiply: return make(Multiply(), .multiply)
+        case .divide: return make(Divide(), .divide)
+        }
+    }
+
     func prepare(_ inputs: [Value?], context: ExecutionContext) throws -> [TensorInfo?] {
         let a = try Inputs.tensor(inputs, 0, name: "A"), b = try Inputs.tensor(inputs, 1, name: "B")
         try OpCheck.type(a, "A", OpCheck.numeric)

@@ -22,6 +22,45 @@ struct ClipKernel: Kernel {
         },
     ]
 
+    /// The float function over blocks: fixed bounds (opset < 11), or bounds read from the
+    /// single-element inputs `min`/`max` exactly as `evaluate` reads them (widened to Double).
+    var elementwise: ElementwiseFunction? {
+        if let attributeBounds {
+            return .unary(FloatFunctions.Clip(lower: attributeBounds.lower.map(Double.init) ?? -.infinity,
+                                              upper: attributeBounds.upper.map(Double.init) ?? .infinity))
+        }
+        return ElementwiseFunction(arity: 3, scalarInputs: [1, 2], float32: Self.vectorBlock, float64: Self.block(Double.self))
+    }
+
+    /// float32 through `VectorKernels.clip`, with the bounds `FloatFunctions.Clip` derives.
+    static let vectorBlock = BlockFunction<Float> { x, lower, upper, out, n in
+        func bound(_ operand: BlockOperand<Float>, _ absent: Double) -> Double {
+            if case .scalar(let s) = operand { return Double(s) }
+            return absent
+        }
+        let clip = FloatFunctions.Clip(lower: bound(lower, -.infinity), upper: bound(upper, .infinity))
+        VectorKernels.clip(x, lower: Float(clip.lower), upper: Float(clip.upper), out: out, count: n)
+    }
+
+    static func block<T: FloatMath>(_: T.Type) -> BlockFunction<T> {
+        BlockFunction { x, lower, upper, out, n in
+            func bound(_ operand: BlockOperand<T>, _ absent: Double) -> Double {
+                if case .scalar(let s) = operand { return Double(s) }
+                return absent
+            }
+            let clip = FloatFunctions.Clip(lower: bound(lower, -.infinity), upper: bound(upper, .infinity))
+            switch x {
+            case .vector(let p):
+                for i in 0..<n { out[i] = clip(p[i]) }
+            case .scalar(let s):
+                let v = clip(s)
+                for i in 0..<n { out[i] = v }
+            case .absent:
+                preconditionFailure("Clip input is absent")
+            }
+        }
+    }
+
     func prepare(_ inputs: [Value?], context: ExecutionContext) throws -> [TensorInfo?] {
         let x = try Inputs.tensor(inputs, 0, name: "input")
         try OpCheck.type(x, "input", attributeBounds == nil ? OpCheck.numeric : OpCheck.floats)

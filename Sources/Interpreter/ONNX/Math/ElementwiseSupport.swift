@@ -53,10 +53,13 @@ enum OpCheck {
 struct FloatUnaryKernel: Kernel {
     let inputName: String
     let compute: @Sendable (Tensor) throws -> Tensor
+    /// The same function over blocks, for fused chains.
+    let elementwise: ElementwiseFunction?
 
     init<F: FloatUnaryFunction>(_ function: F, inputName: String = "X") {
         self.inputName = inputName
         self.compute = { x in try FloatElementwise.unary(x, function) }
+        self.elementwise = .unary(function)
     }
 
     /// A registration whose factory checks arity and reads attributes with `make`.
@@ -87,6 +90,8 @@ struct NumericUnaryKernel: Kernel {
     let inputName: String
     let computeFloat: @Sendable (Tensor) throws -> Tensor
     let computeInteger: @Sendable (Tensor) throws -> Tensor
+    /// The float function over blocks, for fused chains (integer inputs never fuse).
+    let elementwise: ElementwiseFunction?
 
     static func registration<F: FloatUnaryFunction, I: IntegerUnaryFunction>(
         _ op: String, versions: ClosedRange<Int>, input: String = "X", types: [DType], float: F, integer: I
@@ -95,7 +100,8 @@ struct NumericUnaryKernel: Kernel {
             try OpCheck.arity(context, inputs: 1...1)
             return NumericUnaryKernel(types: types, inputName: input,
                                       computeFloat: { x in try FloatElementwise.unary(x, float) },
-                                      computeInteger: { x in try IntegerElementwise.unary(x, integer) })
+                                      computeInteger: { x in try IntegerElementwise.unary(x, integer) },
+                                      elementwise: .unary(float))
         }
     }
 

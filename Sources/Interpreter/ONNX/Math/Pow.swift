@@ -19,6 +19,14 @@ struct PowKernel: Kernel {
 
     static let baseTypes: [DType] = [.int32, .int64] + OpCheck.floats
 
+    /// `floatPower` as `evaluate` applies it when base and exponent share a float type (a fused
+    /// chain only runs with one element type throughout).
+    struct Power: FloatBinaryFunction {
+        @inline(__always) func callAsFunction<T: FloatMath>(_ x: T, _ y: T) -> T { floatPower(x, y) }
+    }
+
+    var elementwise: ElementwiseFunction? { .binary(Power()) }
+
     func prepare(_ inputs: [Value?], context: ExecutionContext) throws -> [TensorInfo?] {
         let x = try Inputs.tensor(inputs, 0, name: "X"), y = try Inputs.tensor(inputs, 1, name: "Y")
         try OpCheck.type(x, "X", Self.baseTypes)

@@ -81,7 +81,8 @@ struct BatchNormalizationKernel: Kernel {
                             for ch in 0..<c {
                                 let s = T(a[ch]), o = T(shift[ch])
                                 let base = (b * c + ch) * plane
-                                for i in 0..<plane { yp[base + i] = xp[base + i] * s + o }
+                                let src = xp + base, dst = yp + base  // plain pointers: the loop vectorises
+                                for i in 0..<plane { dst[i] = src[i] * s + o }
                             }
                         }
                     }

@@ -4,12 +4,13 @@ import LockstepCore
 /// `sparse_value` (11+, densified: indices are either [NNZ] flat positions or [NNZ, rank]
 /// coordinates), `value_float`/`value_floats` (12+, float32 scalar / 1-D), `value_int`/`value_ints`
 /// (int64 scalar / 1-D) and `value_string`/`value_strings`. The tensor is built once, when the
-/// graph is compiled.
+/// graph is compiled (copied once into aligned memory when the attribute views a misaligned
+/// file offset, so kernels never copy it per run).
 struct ConstantKernel: Kernel {
     let value: Tensor
 
     static let registration = OpRegistration("Constant", versions: 1...Int.max) { context in
-        ConstantKernel(value: try ConstantKernel.tensor(context.node))
+        ConstantKernel(value: try ConstantKernel.tensor(context.node).aligned())
     }
 
     static func tensor(_ node: Node) throws -> Tensor {

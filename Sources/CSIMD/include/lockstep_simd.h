@@ -1,0 +1,38 @@
+// Vector kernels for the reference interpreter's hottest float32 loops, compiled for baseline
+// x86-64 (SSE2) and again for AVX2, chosen at run time from the CPU (other architectures: the
+// plain C build only). Every variant computes each element with the same IEEE operations in the
+// same order as the scalar definition next to each function: no FMA contraction, no
+// reassociation, so results are identical bit for bit whichever variant runs.
+#ifndef LOCKSTEP_SIMD_H
+#define LOCKSTEP_SIMD_H
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// The variant in use: 0 = portable C (SSE2 on x86-64), 1 = AVX2.
+int lockstep_simd_level(void);
+
+/// The best variant this CPU runs (what `lockstep_simd_level` starts at).
+int lockstep_simd_best_level(void);
+
+/// Selects a variant (clamped to 0 ... best); for tests that compare the variants.
+void lockstep_simd_set_level(int level);
+
+/// Binary float32 arithmetic over `n` elements: `out[i] = a[i] op b[i]`, where `a` (or `b`) is
+/// the scalar `sa` (`sb`) when its pointer is NULL. op: 0 add, 1 subtract, 2 multiply, 3 divide.
+void lockstep_binary_f32(int op, const float *a, float sa, const float *b, float sb, float *out, long n);
+
+/// Clip: `m = (x < lo || isnan(lo)) ? lo : x; out = (m > hi || isnan(hi)) ? hi : m`.
+void lockstep_clip_f32(const float *x, float lo, float hi, float *out, long n);
+
+/// Depthwise convolution, one output row's interior columns `lo ..< hi` (every tap in range):
+/// `sum = 0; for t in 0 ..< count: sum += weight[t] * source[t][o]; out[o] = sum (+ bias)`.
+void lockstep_depthwise_row_f32(const float *const *source, const float *weight, long count, float *out,
+                                long lo, long hi, int has_bias, float bias);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,144 @@
+// See include/lockstep_simd.h. Each kernel body is written once (a macro) and instantiated for
+// the portable target and, on x86-64, for AVX2 through the `target` attribute; FMA is never
+// enabled and contraction is off, so a*b+c always rounds twice, as the scalar definition does.
+#include "lockstep_simd.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#pragma clang fp contract(off)
+
+#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
+#define LOCKSTEP_X86 1
+#define AVX2 __attribute__((target("avx2")))
+#else
+#define LOCKSTEP_X86 0
+#endif
+
+typedef float v8sf __attribute__((vector_size(32), aligned(4)));
+typedef float v4sf __attribute__((vector_size(16), aligned(4)));
+
+#define BINARY_LOOP(OP)                                                                         \
+    if (a && b) {                                                                                 \
+        for (long i = 0; i < n; i++) out[i] = a[i] OP b[i];                                       \
+    } else if (a) {                                                                               \
+        for (long i = 0; i < n; i++) out[i] = a[i] OP sb;                                         \
+    } else if (b) {                                                                               \
+        for (long i = 0; i < n; i++) out[i] = sa OP b[i];                                         \
+    } else {                                                                                      \
+        float v = sa OP sb;                                                                       \
+        for (long i = 0; i < n; i++) out[i] = v;                                                  \
+    }
+
+#define BINARY_BODY                                                                              \
+    switch (op) {                                                                                 \
+    case 0: BINARY_LOOP(+) break;                                                                 \
+    case 1: BINARY_LOOP(-) break;                                                                 \
+    case 2: BINARY_LOOP(*) break;                                                                 \
+    default: BINARY_LOOP(/) break;                                                                \
+    }
+
+#define CLIP_BODY                                                                                \
+    int lo_nan = isnan(lo), hi_nan = isnan(hi);                                                   \
+    for (long i = 0; i < n; i++) {                                                                \
+        float v = x[i];                                                                           \
+        float m = (v < lo || lo_nan) ? lo : v;                                                    \
+        out[i] = (m > hi || hi_nan) ? hi : m;                                                     \
+    }
+
+// 16 columns per step in two 8-lane accumulators, then 8, 4 and single columns; every lane sums
+// the taps in order from 0 and adds the bias last.
+#define DEPTHWISE_BODY                                                                           \
+    long o = lo;                                                                                  \
+    for (; o + 16 <= hi; o += 16) {                                                               \
+        v8sf s0 = {0}, s1 = {0};                                                                  \
+        for (long t = 0; t < count; t++) {                                                        \
+            v8sf w = {weight[t], weight[t], weight[t], weight[t], weight[t], weight[t], weight[t], weight[t]}; \
+            s0 = s0 + w * *(const v8sf *)(source[t] + o);                                         \
+            s1 = s1 + w * *(const v8sf *)(source[t] + o + 8);                                     \
+        }                                                                                         \
+        if (has_bias) {                                                                           \
+            v8sf b = {bias, bias, bias, bias, bias, bias, bias, bias};                            \
+            s0 = s0 + b;                                                                          \
+            s1 = s1 + b;                                                                          \
+        }                                                                                         \
+        *(v8sf *)(out + o) = s0;                                                                  \
+        *(v8sf *)(out + o + 8) = s1;                                                              \
+    }                                                                                             \
+    for (; o + 4 <= hi; o += 4) {                                                                 \
+        v4sf s = {0};                                                                             \
+        for (long t = 0; t < count; t++) {                                                        \
+            v4sf w = {weight[t], weight[t], weight[t], weight[t]};                                \
+            s = s + w * *(const v4sf *)(source[t] + o);                                           \
+        }                                                                                         \
+        if (has_bias) {                                                                           \
+            v4sf b = {bias, bias, bias, bias};                                                    \
+            s = s + b;                                                                            \
+        }                                                                                         \
+        *(v4sf *)(out + o) = s;                                                                   \
+    }                                                                                             \
+    for (; o < hi; o++) {                                                                         \
+        float s = 0;                                                                              \
+        for (long t = 0; t < count; t++) s += weight[t] * source[t][o];                           \
+        out[o] = has_bias ? s + bias : s;                                                         \
+    }
+
+static void binary_base(int op, const float *a, float sa, const float *b, float sb, float *out, long n) { BINARY_BODY }
+static void clip_base(const float *x, float lo, float hi, float *out, long n) { CLIP_BODY }
+static void depthwise_base(const float *const *source, const float *weight, long count, float *out, long lo, long hi,
+                           int has_bias, float bias) { DEPTHWISE_BODY }
+
+#if LOCKSTEP_X86
+AVX2 static void binary_avx2(int op, const float *a, float sa, const float *b, float sb, float *out, long n) { BINARY_BODY }
+AVX2 static void clip_avx2(const float *x, float lo, float hi, float *out, long n) { CLIP_BODY }
+AVX2 static void depthwise_avx2(const float *const *source, const float *weight, long count, float *out, long lo, long hi,
+                                int has_bias, float bias) { DEPTHWISE_BODY }
+#endif
+
+static int best = -1;
+static int level = -1;
+
+int lockstep_simd_best_level(void) {
+    if (best < 0) {
+#if LOCKSTEP_X86
+        __builtin_cpu_init();
+        best = __builtin_cpu_supports("avx2") ? 1 : 0;
+#else
+        best = 0;
+#endif
+    }
+    return best;
+}
+
+int lockstep_simd_level(void) {
+    if (level < 0) level = lockstep_simd_best_level();
+    return level;
+}
+
+void lockstep_simd_set_level(int l) {
+    int b = lockstep_simd_best_level();
+    level = l < 0 ? 0 : (l > b ? b : l);
+}
+
+void lockstep_binary_f32(int op, const float *a, float sa, const float *b, float sb, float *out, long n) {
+#if LOCKSTEP_X86
+    if (lockstep_simd_level() == 1) return binary_avx2(op, a, sa, b, sb, out, n);
+#endif
+    binary_base(op, a, sa, b, sb, out, n);
+}
+
+void lockstep_clip_f32(const float *x, float lo, float hi, float *out, long n) {
+#if LOCKSTEP_X86
+    if (lockstep_simd_level() == 1) return clip_avx2(x, lo, hi, out, n);
+#endif
+    clip_base(x, lo, hi, out, n);
+}
+
+void lockstep_depthwise_row_f32(const float *const *source, const float *weight, long count, float *out, long lo, long hi,
+                                int has_bias, float bias) {
+#if LOCKSTEP_X86
+    if (lockstep_simd_level() == 1) return depthwise_avx2(source, weight, count, out, lo, hi, has_bias, bias);
+#endif
+    depthwise_base(source, weight, count, out, lo, hi, has_bias, bias);
+}
