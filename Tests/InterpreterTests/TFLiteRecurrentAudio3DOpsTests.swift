@@ -114,4 +114,54 @@ final class TFLiteRecurrentAudio3DOpsTests: XCTestCase {
         XCTAssertEqual(empty.shape, [1, 0, 0, 0, 1])
         XCTAssertThrowsError(try runTFLiteNode("CONV_3D", [x, try f([Float](repeating: 1, count: 64), [4, 4, 4, 1, 1])], ["padding": s("VALID")]))
     }
+
+    // MARK: recurrent building blocks
+
+    /// Eigen's float tanh as LiteRT 2.3.0 computes it (values measured through an RNN with identity
+    /// weights, BUILTIN_REF): not the C library's tanhf where the two differ.
+    func testEigenTanhMatchesLiteRTBits() {
+        let table: [(x: UInt32, litert: UInt32)] = [
+            (0x0000_0000, 0x0000_0000), (0x399d_4952, 0x399d_4952), (0x40fc_cccd, 0x3f7f_fffd), (0x4100_0000, 0x3f80_0000),
+            (0x4100_51ec, 0x3f80_0000), (0x41a0_0000, 0x3f80_0000), (0xc1a0_0000, 0xbf80_0000), (0xc101_97c2, 0xbf80_0000),
+            (0xc000_395f, 0xbf76_daab), (0x4090_3753, 0x3f7f_f00c), (0x4025_7d85, 0x3f7d_1c47), (0x4017_8a19, 0x3f7b_8b94),
+        ]
+        for (x, expected) in table {
+            XCTAssertEqual(EigenFloat.tanh(Float(bitPattern: x)).bitPattern, expected, "tanh(\(Float(bitPattern: x)))")
+        }
+        XCTAssertTrue(EigenFloat.tanh(.nan).isNaN)
+        // The logistic's two forms agree closely and saturate like Eigen's.
+        for x: Float in [-30, -5, -0.5, 0, 0.25, 3, 17, 40] {
+            XCTAssertEqual(EigenFloat.logisticPacket(x), EigenFloat.logisticScalar(x), accuracy: 2e-7, "\(x)")
+        }
+        XCTAssertEqual(EigenFloat.logisticPacket(-200), 0)
+        XCTAssertEqual(EigenFloat.logisticPacket(0), 0.5)
+    }
+
+    /// LiteRT's x86 quantisers: the first multiple of eight values round by adding ±0.5 in float
+    /// and truncating, the rest half away from zero; the asymmetric offset is added after rounding.
+    func testX86HybridQuantisersRoundLikeNeonOnSSE() {
+        // 8 values: 127 / 127 = 1 exactly, so q = rounding of the value itself; 0.49999997 + 0.5
+        // rounds to 1 in float (vector part), while TfLiteRound gives 0 (the ninth value, tail).
+        let v: [Float] = [127, 0.49999997, -0.49999997, 2.5, -2.5, 1.5, 0, 3, 0.49999997]
+        let q = v.withUnsafeBufferPointer { TFLiteHybrid.symmetricX86($0) }
+        XCTAssertEqual(q.scale, 1)
+        XCTAssertEqual(q.values, [127, 1, -1, 3, -3, 2, 0, 3, 0])
+        let portable = v.withUnsafeBufferPointer { TFLiteHybrid.symmetric($0) }
+        XCTAssertEqual(portable.values[1], 0, "the portable quantiser rounds 0.49999997 to 0")
+        let zeros = [Float](repeating: 0, count: 5).withUnsafeBufferPointer { TFLiteHybrid.asymmetricX86($0) }
+        XCTAssertEqual(zeros.values, [0, 0, 0, 0, 0])
+        XCTAssertEqual(zeros.scale, 1)
+        let a = [Float](arrayLiteral: 0, 1, 2, 3, 4, 5, 6, 255).withUnsafeBufferPointer { TFLiteHybrid.asymmetricX86($0) }
+        XCTAssertEqual(a.offset, -128)
+        XCTAssertEqual(a.values.first, -128)
+        XCTAssertEqual(a.values.last, 127)
+    }
+
+    /// The recurrent ops keep state in variable tensors, as LiteRT requires; a plain input is refused.
+    func testRecurrentStateMustBeAVariable() throws {
+        let x = try f([1, 2], [1, 2]), w = try f([1, 0, 0, 1], [2, 2]), b = try f([0, 0], [2]), h = try f([0, 0], [1, 2])
+        XCTAssertThrowsError(try runTFLiteNode("RNN", [x, w, w, b, h], ["fused_activation_function": s("TANH")])) { error in
+            XCTAssertTrue("\(error)".contains("variable"), "\(error)")
+        }
+    }
 }

@@ -89,7 +89,7 @@ final class TFLiteRecurrentStepsTests: XCTestCase {
     /// after the earlier ones; run on one state after them, it is.
     func testTheRecurrentStateCarriesOverOnlyWithinOneState() throws {
         for name in ["rec_model_streaming_audio_float32", "rec_unidirectional_sequence_rnn_tanh_float32", "rec_lstm_layer_norm_float32",
-                     "rec_bidirectional_sequence_lstm_merge_time_major_hybrid"] {
+                     "rec_bidirectional_sequence_lstm_merge_time_major_dynamic"] {
             let dir = "\(root)/\(name)"
             let session = try Session(model: try ModelFile.load(path: dir + "/model.tflite"))
             let names = session.model.graph.runtimeInputs.map(\.name)

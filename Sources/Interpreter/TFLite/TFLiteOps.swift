@@ -121,6 +121,7 @@ public enum TFLiteOps {
             TFLiteBidirectionalSequenceRNN.registration,
             TFLiteLSTM.registration,
             TFLiteBidirectionalSequenceLSTM.registration,
+            TFLiteSVDF.registration,
         ] + TFLiteUnaryMath.registrations
     }
 
