@@ -14,9 +14,8 @@ Cases (weights from numpy default_rng seeds; inputs seeded from the case name, f
                      UNIDIRECTIONAL_SEQUENCE_LSTM with variable state tensors.
   variable_streaming a tf.Module holding a tf.Variable state [1, 4]: y = x + 0.5 * state; state := y
                      (resource variables: CALL_ONCE, VAR_HANDLE, READ_VARIABLE, ASSIGN_VARIABLE).
-  hybrid_*           a Dense / Conv2D / DepthwiseConv2D layer with dynamic-range quantisation (int8
-                     weights, float activations: LiteRT's hybrid kernels): one step.
-  op_*               one float builtin each (OPS below) that the mediapipe models do not use: one step.
+Single-op cases (including the hybrid kernels) live in Tests/Fixtures/tflite-op-tests, written by
+scripts/make-tflite-op-tests.py.
 Layout: <case>/model.tflite, <case>/step_<k>/input_<i>.npy and output_<j>.npy for k = 0..steps-1,
 all invoked on ONE interpreter in order; <case>/case.json (ops, steps, tolerance, provenance).
 Usage: $PY scripts/make-tflite-stateful-models.py [OUT_DIR]  (default Tests/Fixtures/tflite-models)
@@ -85,62 +84,6 @@ def variable_streaming():
     return converter.convert()
 
 
-def single_op(fn, *specs):
-    """A one-op model from `fn` over inputs of the given (shape, dtype) specs."""
-    signature = [tf.TensorSpec(shape, dtype) for shape, dtype in specs]
-    concrete = tf.function(fn, input_signature=signature).get_concrete_function()
-    converter = tf.lite.TFLiteConverter.from_concrete_functions([concrete])
-    return converter.convert()
-
-
-F32, I32 = tf.float32, tf.int32
-# Single builtins the mediapipe models do not use but converter output of other networks does:
-# name -> (function, input specs, value range of float inputs).
-OPS = {
-    "op_gelu": (lambda x: tf.nn.gelu(x, approximate=False), [([2, 8], F32)]),
-    "op_gelu_approximate": (lambda x: tf.nn.gelu(x, approximate=True), [([2, 8], F32)]),
-    "op_log_softmax": (lambda x: tf.nn.log_softmax(x * 4), [([3, 5], F32)]),
-    "op_squared_difference": (lambda a, b: tf.math.squared_difference(a, b), [([2, 3], F32), ([3], F32)]),
-    "op_pow": (lambda a, b: tf.pow(tf.abs(a) + 0.5, b * 3), [([2, 3], F32), ([2, 3], F32)]),
-    "op_gather_nd": (lambda x, i: tf.gather_nd(x, tf.math.floormod(i, 3)), [([3, 3, 2], F32), ([4, 2], I32)]),
-    "op_broadcast_to": (lambda x: tf.broadcast_to(x, [2, 3, 4]), [([3, 1], F32)]),
-    "op_mirror_pad_reflect": (lambda x: tf.pad(x, [[1, 1], [2, 0]], "REFLECT"), [([3, 4], F32)]),
-    "op_mirror_pad_symmetric": (lambda x: tf.pad(x, [[0, 2], [1, 1]], "SYMMETRIC"), [([3, 4], F32)]),
-    "op_cumsum": (lambda x: tf.math.cumsum(x, axis=1), [([2, 5], F32)]),
-    "op_cumsum_exclusive_reverse": (lambda x: tf.math.cumsum(x, axis=0, exclusive=True, reverse=True), [([4, 3], F32)]),
-    "op_space_to_batch_nd": (lambda x: tf.space_to_batch_nd(x, [2, 2], [[1, 1], [0, 2]]), [([1, 4, 4, 2], F32)]),
-    "op_batch_to_space_nd": (lambda x: tf.compat.v1.batch_to_space_nd(x, [2, 2], [[0, 1], [1, 0]]), [([4, 2, 2, 1], F32)]),
-    "op_reverse_v2": (lambda x: tf.reverse(x, [1]), [([2, 3, 2], F32)]),
-    "op_topk_v2": (lambda x: tf.math.top_k(x, k=3).values, [([2, 6], F32)]),
-    "op_one_hot": (lambda i: tf.one_hot(tf.math.floormod(i, 4), depth=4, on_value=2.0, off_value=-1.0), [([5], I32)]),
-    "op_l2_normalization": (lambda x: tf.math.l2_normalize(x, axis=-1), [([3, 4], F32)]),
-    "op_floor_div": (lambda a, b: tf.math.floordiv(a * 5, b + 2), [([2, 4], F32), ([2, 4], F32)]),
-    "op_floor_mod": (lambda a, b: tf.math.floormod(a * 5, b + 2), [([2, 4], F32), ([2, 4], F32)]),
-    "op_sign": (lambda x: tf.math.sign(x * 3), [([2, 5], F32)]),
-    "op_add_n": (lambda a, b, c: tf.add_n([a, b, c]), [([2, 3], F32), ([2, 3], F32), ([2, 3], F32)]),
-    "op_zeros_like_fill": (lambda x: tf.zeros_like(x) + tf.fill(tf.shape(x), 2.0) * x, [([None, 3], F32)]),
-    "op_range": (lambda n: tf.cast(tf.range(0, n[0], 2), tf.float32), [([1], I32)]),
-}
-
-
-def dynamic_range(layer, shape, seed):
-    """A Keras model of one layer converted with dynamic-range quantisation (int8 weights, float
-    activations: LiteRT's hybrid kernels)."""
-    rng = np.random.default_rng(seed)
-    model = tf.keras.Sequential([tf.keras.Input(shape=shape[1:], batch_size=shape[0]), layer])
-    model.set_weights([rng.uniform(-0.5, 0.5, w.shape).astype(np.float32) for w in model.get_weights()])
-    converter = tf.lite.TFLiteConverter.from_keras_model(model)
-    converter.optimizations = [tf.lite.Optimize.DEFAULT]
-    return converter.convert()
-
-
-HYBRID = {
-    "hybrid_fully_connected": (lambda: dynamic_range(tf.keras.layers.Dense(48), [2, 40], 21)),
-    "hybrid_conv_2d": (lambda: dynamic_range(tf.keras.layers.Conv2D(16, 3, padding="same"), [1, 6, 6, 8], 22)),
-    "hybrid_depthwise_conv_2d": (lambda: dynamic_range(tf.keras.layers.DepthwiseConv2D(3, depth_multiplier=4, padding="valid"), [1, 6, 6, 32], 23)),
-}
-
-
 def ops_of(path):
     interp = litert.Interpreter(model_path=path)
     return sorted({op["op_name"] for op in interp._get_ops_details()})
@@ -150,10 +93,6 @@ def main():
     shutil.rmtree(OUT, ignore_errors=True)
     os.makedirs(OUT)
     models = [("lstm_float", lstm_float, STEPS), ("fused_lstm", fused_lstm, STEPS), ("variable_streaming", variable_streaming, STEPS)]
-    for name, make in HYBRID.items():
-        models.append((name, make, 1))
-    for name, (fn, specs) in OPS.items():
-        models.append((name, (lambda fn=fn, specs=specs: single_op(fn, *specs)), 1))
     for index, (name, make, steps) in enumerate(models):
         folder = os.path.join(OUT, name)
         os.makedirs(folder)

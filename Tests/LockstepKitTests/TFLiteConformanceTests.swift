@@ -24,6 +24,12 @@ final class TFLiteConformanceTests: XCTestCase {
         // Every case is tallied under the op its case.json names; whole models under MODEL (scheme).
         XCTAssertTrue(report.perOp.contains { $0.op == "CONV_2D" && $0.cases >= 50 })
         XCTAssertTrue(report.perOp.contains { $0.op == "MODEL (int8)" && $0.cases == 2 })
+        // Passing float cases are bit-exact unless docs/conformance-tflite-inexact.txt lists them with the cause.
+        let inexact = try Conformance.loadExpectedFailures(path: Repo.path("docs/conformance-tflite-inexact.txt"))
+        let notExact = Set(report.cases.filter { $0.status == .passed && $0.bitExact == false }.map(\.name))
+        let listed = Set(report.cases.filter { c in inexact.contains { $0.matches(c.name) } }.map(\.name))
+        XCTAssertEqual(notExact.subtracting(listed).sorted(), [], "passing cases that are not bit-exact and not listed in docs/conformance-tflite-inexact.txt")
+        XCTAssertEqual(listed.subtracting(notExact).sorted(), [], "cases listed in docs/conformance-tflite-inexact.txt that are bit-exact (or fail) now")
     }
 
     func testOneCaseAndItsFailureModes() throws {

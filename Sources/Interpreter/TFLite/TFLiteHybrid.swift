@@ -15,16 +15,20 @@ enum TFLiteHybrid {
         var offset: Int32
     }
 
-    /// `AsymmetricQuantizeFloats`: the range [min(0, min), max(0, max)] over [−128, 127] in double,
-    /// the zero point nudged into range, then `round(offset + x · (1 / scale))` in float (half away
-    /// from zero), clamped. A constant-zero row gives zeros, scale 1, offset 0.
+    /// `AsymmetricQuantizeFloats`: the range [min(0, min), max(0, max)] — its width taken in float,
+    /// as the LiteRT 2.3.0 build does (`rmax - rmin` of two floats; measured: the double form
+    /// leaves per-row scales one ULP off on `op_fully_connected_keep_num_dims_hybrid_dynamic`) —
+    /// over [−128, 127] in double, the zero point nudged into range, then
+    /// `round(offset + x · (1 / scale))` in float (half away from zero), clamped. A constant-zero
+    /// row gives zeros, scale 1, offset 0.
     static func asymmetric(_ x: UnsafeBufferPointer<Float>) -> Row {
         var lo = x.first ?? 0, hi = x.first ?? 0
         for v in x { if v < lo { lo = v }; if hi < v { hi = v } }  // std::minmax_element
-        let rmin = Double(min(Float(0), lo)), rmax = Double(max(Float(0), hi))
+        let rminF = min(Float(0), lo), rmaxF = max(Float(0), hi)
+        let rmin = Double(rminF), rmax = Double(rmaxF)
         if rmin == rmax { return Row(values: [Int8](repeating: 0, count: x.count), scale: 1, offset: 0) }
         let qmin = -128.0, qmax = 127.0
-        let scale = (rmax - rmin) / (qmax - qmin)
+        let scale = Double(rmaxF - rminF) / (qmax - qmin)
         let fromMin = qmin - rmin / scale, fromMax = qmax - rmax / scale
         let errorMin = abs(qmin) + abs(rmin / scale), errorMax = abs(qmax) + abs(rmax / scale)
         let zeroPoint = errorMin < errorMax ? fromMin : fromMax

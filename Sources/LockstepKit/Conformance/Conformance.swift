@@ -19,6 +19,9 @@ public enum Conformance {
         public var op: String
         public var status: Status
         public var reason: String?
+        /// TFLite op tests only (nil elsewhere): whether a passing case matched every output byte
+        /// for byte, not just within its tolerance.
+        public var bitExact: Bool? = nil
     }
 
     public struct OpSummary: Codable, Sendable, Equatable {

@@ -9,7 +9,8 @@ extension Conformance {
     /// `test_data_set_*/input_<i>.npy` and `output_<i>.npy`, `case.json` with the op, the
     /// tolerance and the provenance; written by scripts/make-tflite-op-tests.py) through the
     /// reference interpreter. Integer outputs must match bit for bit (the case's rtol and atol
-    /// are 0); float outputs within the case's rtol/atol. A `stateful` case's data sets are
+    /// are 0); float outputs within the case's rtol/atol, and a passing case records whether
+    /// they matched bit for bit (`CaseResult.bitExact`). A `stateful` case's data sets are
     /// consecutive invocations of one LiteRT interpreter: they run in order on one execution
     /// state (variables and the recurrent ops' state tensors carry over), otherwise each data set
     /// starts from a fresh state. Cases are sorted by name; `filter`
@@ -75,6 +76,7 @@ extension Conformance {
         // Numeric order (test_data_set_10 after _9): stateful sets are consecutive invocations.
         let ordered = sets.sorted { (Int($0.dropFirst("test_data_set_".count)) ?? 0) < (Int($1.dropFirst("test_data_set_".count)) ?? 0) }
         let shared = info.stateful == true ? ExecutionState() : nil
+        var bitExact = true
         for set in ordered {
             let setDir = "\(directory)/\(set)"
             do {
@@ -91,6 +93,7 @@ extension Conformance {
                     if let mismatch = compare(actual, expected, rtol: info.tolerance.rtol, atol: info.tolerance.atol) {
                         return CaseResult(name: name, op: op, status: .failed, reason: "\(set): output '\(output.name)': \(mismatch)")
                     }
+                    if !actual.storage.bytes.elementsEqual(expected.storage.bytes) { bitExact = false }
                 }
             } catch let error as InterpreterError {
                 return CaseResult(name: name, op: op, status: error.isUnsupported ? .unsupported : .failed,
@@ -99,6 +102,6 @@ extension Conformance {
                 return CaseResult(name: name, op: op, status: .failed, reason: "\(set): \(error.localizedDescription)")
             }
         }
-        return CaseResult(name: name, op: op, status: .passed, reason: nil)
+        return CaseResult(name: name, op: op, status: .passed, reason: nil, bitExact: bitExact)
     }
 }

@@ -36,6 +36,13 @@ struct LiteRTCase {
         ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter { $0.hasPrefix(prefix) }.sorted()
     }
 
+    /// The builtins LiteRT ran for case `name` (`ops` of its case.json).
+    static func ops(_ name: String) -> [String] {
+        guard let data = FileManager.default.contents(atPath: "\(directory)/\(name)/case.json"),
+              let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return [] }
+        return json["ops"] as? [String] ?? []
+    }
+
     var graph: Graph { model.graph }
 
     /// The declared value of `name` (quantisation lives here for activations).
@@ -269,6 +276,7 @@ struct QuantizedEvaluator {
         let multipliers = wq.scales.count > 1
             ? TFLiteQuantizationParams.perChannelMultipliers(inputScale: si, filterScales: wq.scales, outputScale: so, channels: units)
             : [TFLiteQuantizationParams.convolutionMultiplier(inputScale: si, filterScale: wq.scales[0], outputScale: so)]
+        let scales = TFLiteQuantizedFullyConnected.effectiveScales(inputScale: si, filterScales: wq.scales, outputScale: so)
         let keep = (int(node, "keep_num_dims") ?? 0) != 0
         let shape = keep ? Array(x.shape.dropLast()) + [units] : [batches, units]
         if x.dtype == .int16 {
@@ -278,7 +286,8 @@ struct QuantizedEvaluator {
                 try elements(x, Int16.self) { xs in
                     try elements(w, Int8.self) { ws in
                         TFLiteQuantizedFullyConnected.fullyConnected16x8(batches: batches, accumDepth: depth, outputDepth: units, input: xs, filter: ws,
-                                                                          bias: b64, multipliers: multipliers, activationMin: lo, activationMax: hi, output: o)
+                                                                          bias: b64, multipliers: multipliers, activationMin: lo, activationMax: hi,
+                                                                          effectiveScales: scales, output: o)
                     }
                 }
             }
@@ -292,7 +301,8 @@ struct QuantizedEvaluator {
                 try elements(w, Int8.self) { ws in
                     try withOptional(b32) { bs in
                         TFLiteQuantizedFullyConnected.fullyConnected(batches: batches, accumDepth: depth, outputDepth: units, input: xs, filter: ws,
-                                                                     bias: bs, multipliers: multipliers, offsets: offsets, output: o)
+                                                                     bias: bs, multipliers: multipliers, offsets: offsets,
+                                                                     effectiveScales: scales, output: o)
                     }
                 }
             }

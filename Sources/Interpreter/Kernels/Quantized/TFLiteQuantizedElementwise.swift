@@ -48,6 +48,28 @@ public enum TFLiteQuantizedElementwise {
         return min(max(v, activationMin), activationMax)
     }
 
+    /// DIV (`reference_ops::DivElementwise`, `reference/div.h`): with `v1 = a + offset1`,
+    /// `v2 = b + offset2` (signs flipped together when v2 < 0), the quotient is
+    /// `v1 · GetReciprocal(v2)` scaled up by v1's headroom, then rescaled by the output multiplier
+    /// (`QuantizeMultiplier(float(s1 / (s2 · sOut)))`) with the reciprocal's and headroom's shifts,
+    /// plus the output offset, clamped. A zero divisor (v2 = 0) gives the clamp of the offset, not a trap.
+    @inline(__always)
+    public static func div(_ a: Int32, _ b: Int32, input1Offset: Int32, input2Offset: Int32,
+                           multiplier: TFLiteQuantizationParams.Multiplier, outputOffset: Int32,
+                           activationMin: Int32, activationMax: Int32) -> Int32 {
+        var v1 = input1Offset &+ a, v2 = input2Offset &+ b
+        if v2 < 0 {
+            v1 = 0 &- v1
+            v2 = 0 &- v2
+        }
+        let (inverse, reciprocalShift) = TFLiteFixedPoint.reciprocal(v2, integerDigits: 31)
+        let headroom = TFLiteFixedPoint.countLeadingSignBits(v1)
+        let unscaled = TFLiteFixedPoint.saturatingRoundingDoublingHighMul(v1 &* (Int32(1) << Int32(headroom)), inverse)
+        let totalShift = multiplier.shift - reciprocalShift - headroom
+        let scaled = TFLiteFixedPoint.multiplyByQuantizedMultiplier(unscaled, multiplier.multiplier, totalShift, rounding: .double)
+        return min(max(outputOffset &+ scaled, activationMin), activationMax)
+    }
+
     /// Applies `op` to every broadcast pair of `lhs` (shape `lhsShape`) and `rhs` into `output`
     /// (the broadcast shape), reading the elements as Int32.
     public static func broadcast<T: FixedWidthInteger>(lhs: UnsafeBufferPointer<T>, lhsShape: [Int],

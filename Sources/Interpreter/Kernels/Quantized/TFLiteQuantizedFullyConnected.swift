@@ -7,7 +7,27 @@
 /// - BATCH_MATMUL int8: `reference_ops::BatchMatMul` (`reference/batch_matmul.h`).
 ///
 /// Weights are `[outputDepth, accumDepth]` (row per output unit), inputs `[batches, accumDepth]`.
+///
+/// LiteRT 2.3.0's reference FULLY_CONNECTED does not requantise in fixed point: `fully_connected.cc`
+/// hands the float scales to the overloads of `reference_integer_ops::FullyConnected` /
+/// `FullyConnectedPerChannel` that compute `round(double(acc) · (double(sIn) · double(sW) /
+/// double(sOut)))` (C `round`: half away from zero). The fixed-point `MultiplyByQuantizedMultiplier`
+/// agrees except where its first rounding lands on a tie (`op_fully_connected_keep_num_dims_int8`
+/// has such an element), so the adapter passes `effectiveScales`; BATCH_MATMUL stays fixed-point.
 public enum TFLiteQuantizedFullyConnected {
+    /// `round(double(acc) · scale)` as C's `round` then `static_cast<int32_t>`.
+    @inline(__always)
+    public static func scaleRounded<A: BinaryInteger>(_ acc: A, _ scale: Double) -> Int32 {
+        let v = (Double(acc) * scale).rounded(.toNearestOrAwayFromZero)
+        return Int32(exactly: v) ?? (v < 0 ? Int32.min : Int32.max)
+    }
+
+    /// The effective output scales `double(sIn) · double(sW[o]) / double(sOut)` per output unit
+    /// (one for per-tensor weights).
+    public static func effectiveScales(inputScale: Float, filterScales: [Float], outputScale: Float) -> [Double] {
+        filterScales.map { Double(inputScale) * Double($0) / Double(outputScale) }
+    }
+
     /// 8-bit FULLY_CONNECTED: `acc = Σ (w + filterOffset)·(x + inputOffset) + bias[o]`, then
     /// `clamp(MultiplyByQuantizedMultiplier(acc, m[o]) + outputOffset)`. One multiplier for
     /// per-tensor weights, one per output unit for per-channel weights.
@@ -15,9 +35,11 @@ public enum TFLiteQuantizedFullyConnected {
         batches: Int, accumDepth: Int, outputDepth: Int,
         input: UnsafeBufferPointer<T>, filter: UnsafeBufferPointer<W>, bias: UnsafeBufferPointer<Int32>?,
         multipliers: [TFLiteQuantizationParams.Multiplier], offsets o: TFLiteQuantizedConvolution.Offsets,
-        rounding: TFLiteFixedPoint.Rounding = TFLiteFixedPoint.liteRT, output: UnsafeMutableBufferPointer<T>
+        rounding: TFLiteFixedPoint.Rounding = TFLiteFixedPoint.liteRT, effectiveScales: [Double]? = nil,
+        output: UnsafeMutableBufferPointer<T>
     ) {
         precondition(multipliers.count == 1 || multipliers.count == outputDepth)
+        precondition(effectiveScales.map { $0.count == 1 || $0.count == outputDepth } ?? true)
         precondition(input.count >= batches * accumDepth && filter.count >= outputDepth * accumDepth && output.count >= batches * outputDepth)
         for b in 0..<batches {
             for oc in 0..<outputDepth {
@@ -27,23 +49,28 @@ public enum TFLiteQuantizedFullyConnected {
                     acc = acc &+ (Int32(filter[wBase + d]) &+ o.filterOffset) &* (Int32(input[xBase + d]) &+ o.inputOffset)
                 }
                 if let bias { acc = acc &+ bias[oc] }
-                let m = multipliers.count == 1 ? multipliers[0] : multipliers[oc]
-                let v = m.apply(acc, rounding: rounding) &+ o.outputOffset
+                let scaled: Int32
+                if let e = effectiveScales {
+                    scaled = scaleRounded(acc, e.count == 1 ? e[0] : e[oc])
+                } else {
+                    scaled = (multipliers.count == 1 ? multipliers[0] : multipliers[oc]).apply(acc, rounding: rounding)
+                }
+                let v = scaled &+ o.outputOffset
                 output[b * outputDepth + oc] = T(truncatingIfNeeded: min(max(v, o.activationMin), o.activationMax))
             }
         }
     }
 
-    /// FULLY_CONNECTED 16x8: int16 inputs, int8 weights, 64-bit accumulator and bias. The
-    /// accumulator is narrowed to int32 and requantised with the 32-bit
-    /// `MultiplyByQuantizedMultiplier` — what LiteRT 2.3.0 computes (bit-exact on the committed
-    /// cases; the 64-bit overload, which reduces the multiplier to 16 bits, is off by one LSB on
-    /// `op_fully_connected_none_int16x8`). CONV_2D/DEPTHWISE 16x8 do use the 64-bit overload.
+    /// FULLY_CONNECTED 16x8: int16 inputs, int8 weights, 64-bit accumulator and bias, requantised
+    /// as LiteRT 2.3.0's reference does with `effectiveScales` (`round(double(acc) · scale)`).
+    /// Without them the accumulator is narrowed to int32 and requantised with the 32-bit
+    /// `MultiplyByQuantizedMultiplier` (the 64-bit overload, which reduces the multiplier to 16
+    /// bits, is off by one LSB on `op_fully_connected_none_int16x8`; CONV_2D/DEPTHWISE 16x8 do use it).
     public static func fullyConnected16x8(
         batches: Int, accumDepth: Int, outputDepth: Int,
         input: UnsafeBufferPointer<Int16>, filter: UnsafeBufferPointer<Int8>, bias: [Int64]?,
         multipliers: [TFLiteQuantizationParams.Multiplier], filterOffset: Int32 = 0, outputOffset: Int32 = 0,
-        activationMin: Int32, activationMax: Int32, output: UnsafeMutableBufferPointer<Int16>
+        activationMin: Int32, activationMax: Int32, effectiveScales: [Double]? = nil, output: UnsafeMutableBufferPointer<Int16>
     ) {
         precondition(multipliers.count == 1 || multipliers.count == outputDepth)
         for b in 0..<batches {
@@ -53,8 +80,13 @@ public enum TFLiteQuantizedFullyConnected {
                     acc = acc &+ Int64(Int32(filter[oc * accumDepth + d]) + filterOffset) * Int64(input[b * accumDepth + d])
                 }
                 if let bias { acc = acc &+ bias[oc] }
-                let m = multipliers.count == 1 ? multipliers[0] : multipliers[oc]
-                let v = m.apply(Int32(truncatingIfNeeded: acc)) &+ outputOffset
+                let scaled: Int32
+                if let e = effectiveScales {
+                    scaled = scaleRounded(acc, e.count == 1 ? e[0] : e[oc])
+                } else {
+                    scaled = (multipliers.count == 1 ? multipliers[0] : multipliers[oc]).apply(Int32(truncatingIfNeeded: acc))
+                }
+                let v = scaled &+ outputOffset
                 output[b * outputDepth + oc] = Int16(truncatingIfNeeded: min(max(v, activationMin), activationMax))
             }
         }

@@ -5,7 +5,10 @@ import LockstepCore
 /// `tflite/kernels/internal/reference/resize_bilinear.h`): per axis the float32 scale
 /// `in / out` (`(in - 1) / (out - 1)` with `align_corners`), the source coordinate `o · scale` or
 /// with `half_pixel_centers` `(o + 0.5) · scale - 0.5`, neighbours `max(floor, 0)` and
-/// `min(ceil, in - 1)`, and the four products summed in TFLite's order.
+/// `min(ceil, in - 1)`, and the four products summed in TFLite's order. int8 / int16 (input and
+/// output share their quantisation) as `reference_ops::ResizeBilinearInteger`: scales and
+/// coordinates in 10-bit fixed point, the four weighted codes summed in int64 and divided by 2^20
+/// rounding half away from zero (the double-rounding build's form).
 struct TFLiteResizeBilinear: Kernel {
     static let registration = TFLiteOps.op("RESIZE_BILINEAR") { context in
         try TFLiteSupport.arity(context, inputs: 2...2)
@@ -20,7 +23,7 @@ struct TFLiteResizeBilinear: Kernel {
 
     func geometry(_ inputs: [Value?]) throws -> (Tensor, [Int]) {
         let (x, s) = try Inputs.two(inputs)
-        try TFLiteSupport.requireFloat(x, "input")
+        if x.dtype != .int8 && x.dtype != .int16 { try TFLiteSupport.requireFloat(x, "input") }
         try TFLiteSupport.requireRank(x, "input", 4)
         let size = try TFLiteSupport.integers(s, "size")
         guard size.count == 2, size.allSatisfy({ $0 > 0 }) else { throw KernelError("size must hold two positive sizes, found \(size)") }
@@ -46,8 +49,51 @@ struct TFLiteResizeBilinear: Kernel {
         align && output > 1 ? Float(input - 1) / Float(output - 1) : Float(input) / Float(output)
     }
 
+    /// `ComputeInterpolationValuesInteger`: the source coordinate in 1/1024 units and its neighbours.
+    static func interpolation10(_ o: Int32, scale10: Int32, half: Bool, inputSize: Int32) -> (Int32, Int32, Int32) {
+        let v = half ? o &* scale10 &+ scale10 / 2 &- (1 << 9) : o &* scale10
+        return (v, max(v / 1024, 0), min((v + 1023) / 1024, inputSize - 1))
+    }
+
+    /// `ResizeBilinearInteger` over int8 or int16 codes.
+    func integer<T: FixedWidthInteger & BitwiseCopyable>(_ x: Tensor, _ shape: [Int], _: T.Type) throws -> Tensor {
+        let (n, ih, iw, c) = (x.shape[0], Int32(x.shape[1]), Int32(x.shape[2]), x.shape[3])
+        let (oh, ow) = (Int32(shape[1]), Int32(shape[2]))
+        var sh = ((1 << 10) * ih + oh / 2) / oh, sw = ((1 << 10) * iw + ow / 2) / ow
+        if alignCorners && oh > 1 { sh = ((1 << 10) * (ih - 1) + (oh - 1) / 2) / (oh - 1) }
+        if alignCorners && ow > 1 { sw = ((1 << 10) * (iw - 1) + (ow - 1) / 2) / (ow - 1) }
+        let columns = (0..<ow).map { Self.interpolation10($0, scale10: sw, half: halfPixelCenters, inputSize: iw) }
+        return try TFLiteBuffers.build(x.dtype, shape, T.self) { out in
+            try TFLiteBuffers.read(x, T.self) { src in
+                var i = 0
+                for b in 0..<n {
+                    for oy in 0..<oh {
+                        let (iy, y0, y1) = Self.interpolation10(oy, scale10: sh, half: halfPixelCenters, inputSize: ih)
+                        let dy = Int64(iy - 1024 * y0)
+                        for (ix, x0, x1) in columns {
+                            let dx = Int64(ix - 1024 * x0)
+                            let r0 = (b * Int(ih) + Int(y0)) * Int(iw), r1 = (b * Int(ih) + Int(y1)) * Int(iw)
+                            for k in 0..<c {
+                                let ll = Int64(src[(r0 + Int(x0)) * c + k]) * (1024 - dy) * (1024 - dx)
+                                let lu = Int64(src[(r1 + Int(x0)) * c + k]) * dy * (1024 - dx)
+                                let rl = Int64(src[(r0 + Int(x1)) * c + k]) * (1024 - dy) * dx
+                                let ru = Int64(src[(r1 + Int(x1)) * c + k]) * dy * dx
+                                let sum = ll + lu + rl + ru
+                                let round: Int64 = sum > 0 ? 1 << 19 : -(1 << 19)
+                                out[i] = T(truncatingIfNeeded: (sum + round) / (1 << 20))
+                                i += 1
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     func evaluate(_ inputs: [Value?], context: ExecutionContext) throws -> [Value?] {
         let (x, shape) = try geometry(inputs)
+        if x.dtype == .int8 { return [.tensor(try integer(x, shape, Int8.self))] }
+        if x.dtype == .int16 { return [.tensor(try integer(x, shape, Int16.self))] }
         struct Visitor: BLASFloatVisitor {
             let x: Tensor, shape: [Int], align: Bool, half: Bool
             func visit<T: BLASFloat>(_: T.Type) throws -> Tensor {

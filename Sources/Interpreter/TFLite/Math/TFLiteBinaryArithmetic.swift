@@ -6,7 +6,8 @@ import LockstepCore
 /// integer DIV by zero is an error, as in LiteRT. Quantised int8/uint8/int16 ADD, SUB and MUL
 /// rescale both inputs to the output's scale as TFLite's reference kernels do
 /// (`TFLiteQuantizedElementwise`: left shift 20 for 8-bit, 15 for 16-bit, the general int16 path
-/// when `pot_scale_int16` is false).
+/// when `pot_scale_int16` is false); quantised DIV as `reference_ops::Div` (reciprocal in fixed
+/// point, `TFLiteQuantizedElementwise.div`).
 struct TFLiteBinaryArithmetic: Kernel {
     enum Operation: String, Sendable { case add = "ADD", sub = "SUB", mul = "MUL", div = "DIV" }
 
@@ -30,8 +31,8 @@ struct TFLiteBinaryArithmetic: Kernel {
         try TFLiteSupport.requireType(b, "input 2", a.dtype)
         switch a.dtype {
         case .float32, .float64, .int32, .int64: break
-        case .int8, .uint8, .int16 where operation != .div:
-            if a.dtype == .int16, operation != .mul, potScaleInt16 {
+        case .int8, .uint8, .int16:
+            if a.dtype == .int16, operation == .add || operation == .sub, potScaleInt16 {
                 throw KernelError("int16 \(operation.rawValue) with pot_scale_int16 is not implemented", unsupported: true)
             }
         default:
@@ -97,7 +98,10 @@ extension TFLiteBinaryArithmetic {
                                                        activationMin: lo, activationMax: hi)
             op = operation == .add ? { TFLiteQuantizedElementwise.add($0, $1, p) } : { TFLiteQuantizedElementwise.sub($0, $1, p) }
         case .div:
-            throw KernelError("quantised DIV is not implemented", unsupported: true)
+            // div.cc Prepare: the multiplier's quotient is taken in float, then widened.
+            let m = TFLiteQuantizationParams.Multiplier(Double(s1 / (s2 * so)))
+            op = { TFLiteQuantizedElementwise.div($0, $1, input1Offset: -z1, input2Offset: -z2, multiplier: m, outputOffset: zo,
+                                                  activationMin: lo, activationMax: hi) }
         }
         return try TFLiteBuffers.build(a.dtype, shape, T.self) { o in
             try TFLiteBuffers.read(a, T.self) { xs in

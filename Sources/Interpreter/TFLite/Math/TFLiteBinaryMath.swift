@@ -3,23 +3,26 @@ import LockstepCore
 /// SQUARED_DIFFERENCE (1–2: `(a - b)²` as `d·d`), POW (1: `powf`), FLOOR_DIV (1–3:
 /// `floor(a / b)`), FLOOR_MOD (1–2: `fmod` moved to the divisor's sign) with numpy broadcasting,
 /// float32 as TFLite's reference kernels compute them; FLOOR_DIV / FLOOR_MOD / POW also on int32
-/// (a zero divisor is an error, as in LiteRT).
+/// (a zero divisor is an error, as in LiteRT). int8 SQUARED_DIFFERENCE rescales both inputs and the
+/// square as `squared_difference.cc` does (`TFLiteQuantizedMath.squaredDifference`).
 struct TFLiteBinaryMath: Kernel {
     enum Operation: String, Sendable { case squaredDifference = "SQUARED_DIFFERENCE", pow = "POW", floorDiv = "FLOOR_DIV", floorMod = "FLOOR_MOD" }
 
     static func registration(_ operation: Operation) -> OpRegistration {
         TFLiteOps.op(operation.rawValue) { context in
             try TFLiteSupport.arity(context, inputs: 2...2)
-            return TFLiteBinaryMath(operation: operation)
+            return TFLiteBinaryMath(operation: operation, quantization: try TFLiteQuantization(context))
         }
     }
 
     let operation: Operation
+    let quantization: TFLiteQuantization
 
     func prepare(_ inputs: [Value?], context: ExecutionContext) throws -> [TensorInfo?] {
         let (a, b) = try Inputs.two(inputs)
         try TFLiteSupport.requireType(b, "input 2", a.dtype)
-        guard a.dtype == .float32 || a.dtype == .float64 || (a.dtype == .int32 && operation != .squaredDifference) else {
+        guard a.dtype == .float32 || a.dtype == .float64 || (a.dtype == .int32 && operation != .squaredDifference)
+            || (a.dtype == .int8 && operation == .squaredDifference) else {
             throw KernelError("\(a.dtype) \(operation.rawValue) is not implemented", unsupported: true)
         }
         return [TensorInfo(dtype: a.dtype, shape: try Broadcast.shape([a.shape, b.shape]))]
@@ -29,6 +32,20 @@ struct TFLiteBinaryMath: Kernel {
         let (a, b) = try Inputs.two(inputs)
         _ = try prepare(inputs, context: context)
         switch a.dtype {
+        case .int8:
+            let (s1, z1) = try quantization.input(0), (s2, z2) = try quantization.input(1), (so, zo) = try quantization.output()
+            let p = TFLiteQuantizedMath.SquaredDifferenceParams(input1Scale: s1, input1ZeroPoint: z1, input2Scale: s2, input2ZeroPoint: z2,
+                                                                outputScale: so, outputZeroPoint: zo)
+            let shape = try Broadcast.shape([a.shape, b.shape])
+            return [.tensor(try TFLiteBuffers.build(.int8, shape, Int8.self) { o in
+                try TFLiteBuffers.read(a, Int8.self) { xs in
+                    try TFLiteBuffers.read(b, Int8.self) { ys in
+                        try TFLiteQuantizedElementwise.broadcast(lhs: xs, lhsShape: a.shape, rhs: ys, rhsShape: b.shape, output: o) {
+                            TFLiteQuantizedMath.squaredDifference($0, $1, p)
+                        }
+                    }
+                }
+            })]
         case .int32: return [.tensor(try integer(a, b))]
         case .float64: return [.tensor(try float(a, b, Double.self))]
         default: return [.tensor(try float(a, b, Float.self))]

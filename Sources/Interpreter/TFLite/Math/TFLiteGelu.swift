@@ -10,13 +10,16 @@ import Darwin
 /// `0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))` (LiteRT `reference/gelu.h`; LiteRT evaluates
 /// erfc / tanh with Eigen's vectorised approximations, Lockstep with the C library's, so results
 /// can differ in the last bits: the committed case checks rtol 1e-5).
+/// int8 / int16 through a lookup table of LiteRT's `GeluTransform` / `GeluTransformApproximate`
+/// (float `erfcf` / `tanhf`), as `gelu.cc` builds it in Prepare.
 struct TFLiteGelu: Kernel {
     static let registration = TFLiteOps.op("GELU") { context in
         try TFLiteSupport.arity(context, inputs: 1...1)
-        return TFLiteGelu(approximate: try context.attributes.int("approximate", default: 0) != 0)
+        return TFLiteGelu(approximate: try context.attributes.int("approximate", default: 0) != 0, quantization: try TFLiteQuantization(context))
     }
 
     let approximate: Bool
+    let quantization: TFLiteQuantization
 
     struct Exact: FloatUnaryFunction {
         @inline(__always) func callAsFunction<T: FloatMath>(_ x: T) -> T {
@@ -32,9 +35,16 @@ struct TFLiteGelu: Kernel {
         }
     }
 
-    func prepare(_ inputs: [Value?], context: ExecutionContext) throws -> [TensorInfo?] { try TFLiteUnary.prepare(inputs) }
+    func prepare(_ inputs: [Value?], context: ExecutionContext) throws -> [TensorInfo?] {
+        let x = try Inputs.one(inputs)
+        return x.dtype == .int8 || x.dtype == .int16 ? [TensorInfo(x)] : try TFLiteUnary.prepare(inputs)
+    }
 
     func evaluate(_ inputs: [Value?], context: ExecutionContext) throws -> [Value?] {
-        approximate ? try TFLiteUnary.evaluate(inputs, Approximate()) : try TFLiteUnary.evaluate(inputs, Exact())
+        let x = try Inputs.one(inputs)
+        if x.dtype == .int8 || x.dtype == .int16 {
+            return [.tensor(try (approximate ? TFLiteQuantizedUnaryPaths.geluApproximate : TFLiteQuantizedUnaryPaths.gelu)(x, quantization))]
+        }
+        return approximate ? try TFLiteUnary.evaluate(inputs, Approximate()) : try TFLiteUnary.evaluate(inputs, Exact())
     }
 }

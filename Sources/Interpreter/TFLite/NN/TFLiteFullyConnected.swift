@@ -116,6 +116,8 @@ extension TFLiteFullyConnected {
             ? TFLiteQuantizationParams.perChannelMultipliers(inputScale: si, filterScales: wq.scales, outputScale: so, channels: units)
             : [TFLiteQuantizationParams.convolutionMultiplier(inputScale: si, filterScale: wq.scales[0], outputScale: so)]
         guard multipliers.count == 1 || multipliers.count == units else { throw KernelError("weights have \(wq.scales.count) scales for \(units) units") }
+        // What LiteRT 2.3.0's reference kernel rescales with (see TFLiteQuantizedFullyConnected).
+        let scales = TFLiteQuantizedFullyConnected.effectiveScales(inputScale: si, filterScales: wq.scales, outputScale: so)
         if x.dtype == .int16 {
             let (lo, hi) = try q.activationRange(Int16.self)
             let bias = try TFLiteBuffers.bias64(b)
@@ -123,7 +125,8 @@ extension TFLiteFullyConnected {
                 try TFLiteBuffers.read(x, Int16.self) { xs in
                     try TFLiteBuffers.read(w, Int8.self) { ws in
                         TFLiteQuantizedFullyConnected.fullyConnected16x8(batches: batch, accumDepth: depth, outputDepth: units, input: xs, filter: ws,
-                                                                          bias: bias, multipliers: multipliers, activationMin: lo, activationMax: hi, output: o)
+                                                                          bias: bias, multipliers: multipliers, activationMin: lo, activationMax: hi,
+                                                                          effectiveScales: scales, output: o)
                     }
                 }
             }
@@ -138,7 +141,8 @@ extension TFLiteFullyConnected {
                     try TFLiteBuffers.read(w, T.self) { ws in
                         TFLiteBuffers.optional(bias) { bs in
                             TFLiteQuantizedFullyConnected.fullyConnected(batches: batch, accumDepth: depth, outputDepth: units, input: xs, filter: ws,
-                                                                         bias: bs, multipliers: multipliers, offsets: offsets, output: o)
+                                                                         bias: bs, multipliers: multipliers, offsets: offsets,
+                                                                         effectiveScales: scales, output: o)
                         }
                     }
                 }

@@ -6,6 +6,10 @@ import LockstepCore
 /// input's type per output, as TFLite's reference reducers do; MEAN divides the sum by the
 /// number of reduced elements. REDUCE_MAX / REDUCE_MIN start from the lowest / highest value and
 /// skip NaN (`in > current ? in : current`). float32 for all; int32 and int64 for all but MEAN.
+/// Quantised int8 / uint8 / int16: MEAN and SUM requantise the int32 sum
+/// (`TFLiteQuantizedReduce.meanOrSum`), REDUCE_MAX / REDUCE_MIN compare the codes (LiteRT requires
+/// input and output to share scale and zero point), int8 / int16 REDUCE_PROD rescales every
+/// product step (`TFLiteQuantizedReduce.prod`).
 struct TFLiteReduce: Kernel {
     enum Operation: String, Sendable { case mean = "MEAN", sum = "SUM", reduceMax = "REDUCE_MAX", reduceMin = "REDUCE_MIN", reduceProd = "REDUCE_PROD" }
 
@@ -33,7 +37,8 @@ struct TFLiteReduce: Kernel {
         switch x.dtype {
         case .float32, .float64: break
         case .int32, .int64 where operation != .mean: break
-        case .int8, .uint8, .int16 where operation == .mean || operation == .sum: break
+        case .int8, .int16: break
+        case .uint8 where operation != .reduceProd: break
         default: throw KernelError("\(x.dtype) \(operation.rawValue) is not implemented", unsupported: true)
         }
         return [TensorInfo(dtype: x.dtype, shape: shape)]
@@ -49,7 +54,8 @@ struct TFLiteReduce: Kernel {
         case .int8: return [.tensor(try quantized(x, axes, shape, Int8.self))]
         case .uint8: return [.tensor(try quantized(x, axes, shape, UInt8.self))]
         case .int16: return [.tensor(try quantized(x, axes, shape, Int16.self))]
-        default: return [.tensor(try reduce(x, axes, shape, Int64.self, lowest: .min, highest: .max))]
+        case .int64: return [.tensor(try reduce(x, axes, shape, Int64.self, lowest: .min, highest: .max))]
+        default: throw KernelError("\(x.dtype) \(operation.rawValue) is not implemented", unsupported: true)
         }
     }
 
@@ -83,9 +89,22 @@ struct TFLiteReduce: Kernel {
         }
     }
 
-    /// Quantised MEAN / SUM (`reference_ops::QuantizedMeanOrSum`) through `TFLiteQuantizedReduce`.
+    /// Quantised MEAN / SUM (`reference_ops::QuantizedMeanOrSum`), REDUCE_PROD
+    /// (`QuantizedReduceProd`) through `TFLiteQuantizedReduce`; REDUCE_MAX / REDUCE_MIN on the codes.
     func quantized<T: FixedWidthInteger & BitwiseCopyable>(_ x: Tensor, _ axes: Set<Int>, _ shape: [Int], _: T.Type) throws -> Tensor {
+        if operation == .reduceMax || operation == .reduceMin {
+            return try reduce(x, axes, shape, T.self, lowest: T.min, highest: T.max)
+        }
         let (si, zi) = try quantization.input(0), (so, zo) = try quantization.output()
+        if operation == .reduceProd {
+            let count = max(1, x.count / max(1, shape.reduce(1, *)))
+            let m = TFLiteQuantizedReduce.prodMultiplier(inputScale: si, outputScale: so, count: count)
+            return try TFLiteBuffers.build(x.dtype, shape, T.self) { o in
+                try TFLiteBuffers.read(x, T.self) {
+                    TFLiteQuantizedReduce.prod($0, shape: x.shape, axes: axes.sorted(), inputZeroPoint: zi, outputZeroPoint: zo, multiplier: m, output: o)
+                }
+            }
+        }
         let m = TFLiteQuantizationParams.Multiplier(Double(si) / Double(so))
         return try TFLiteBuffers.build(x.dtype, shape, T.self) { o in
             try TFLiteBuffers.read(x, T.self) {

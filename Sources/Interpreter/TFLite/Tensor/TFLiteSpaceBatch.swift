@@ -51,7 +51,11 @@ struct TFLiteSpaceBatch: Kernel {
         let inner = x.shape[(m + 1)...].reduce(1, *)
         let n = toBatch ? x.shape[0] : shape[0]
         var fill = [UInt8](repeating: 0, count: width)
-        if toBatch, zeroPoint != 0 { fill = Array(try NNSupport.tensor(rounding: [Double(zeroPoint)], dtype: x.dtype, shape: []).storage.bytes) }
+        if toBatch, zeroPoint != 0 {
+            // Keep the scalar alive while its bytes are copied (`storage.bytes` is a view).
+            let value = try NNSupport.tensor(rounding: [Double(zeroPoint)], dtype: x.dtype, shape: [])
+            fill = withExtendedLifetime(value) { Array(value.storage.bytes) }
+        }
         let storage = TensorStorage(byteCount: count * width) { out in
             guard let dst = out.baseAddress, let src = x.storage.bytes.baseAddress else { return }
             // Walk the space side (the batch-to-space output or space-to-batch input, padded).
