@@ -20,7 +20,6 @@ final class TFLiteOpCoverageTests: XCTestCase {
         "READ_VARIABLE": "resource variables live across invocations: Tests/Fixtures/tflite-models/variable_streaming runs them with --steps 3",
         "ASSIGN_VARIABLE": "resource variables live across invocations: Tests/Fixtures/tflite-models/variable_streaming runs them with --steps 3",
         "CALL_ONCE": "runs only in the first invocation of a state: Tests/Fixtures/tflite-models/variable_streaming checks it over --steps 3",
-        "UNIDIRECTIONAL_SEQUENCE_LSTM": "its state is in variable tensors carried across invocations: Tests/Fixtures/tflite-models/fused_lstm runs it with --steps 3",
     ]
 
     /// The union of the `ops` lists of the case.json files under `directory`.

@@ -42,9 +42,7 @@ final class TFLiteStatefulModelTests: XCTestCase {
     }
 
     /// Cases whose outputs are within tolerance but not bit-exact, with the reason.
-    static let inexact: [String: String] = [
-        "fused_lstm": "LiteRT's LSTM applies sigmoid / tanh through its optimised tensor_utils (vectorised approximations); Lockstep uses the C library (≤ 6e-8 apart over three steps)",
-    ]
+    static let inexact: [String: String] = [:]
 
     func testStepsMatchLiteRTInvokingOneInterpreter() throws {
         let cases = try FileManager.default.contentsOfDirectory(atPath: root).filter { FileManager.default.fileExists(atPath: "\(root)/\($0)/case.json") }.sorted()

@@ -109,6 +109,19 @@ public enum TFLiteOps {
             TFLiteVarHandle.registration,
             TFLiteReadVariable.registration,
             TFLiteAssignVariable.registration,
+            // wip/tfl-recurrent: recurrent, audio/complex and 3-D ops
+            TFLiteConv3D.registration,
+            TFLiteConv3DTranspose.registration,
+            TFLiteRfft2d.registration,
+            TFLiteComplexPart.registration(.real),
+            TFLiteComplexPart.registration(.imaginary),
+            TFLiteComplexAbs.registration,
+            TFLiteRNN.registration,
+            TFLiteUnidirectionalSequenceRNN.registration,
+            TFLiteBidirectionalSequenceRNN.registration,
+            TFLiteLSTM.registration,
+            TFLiteBidirectionalSequenceLSTM.registration,
+            TFLiteSVDF.registration,
         ] + TFLiteUnaryMath.registrations + roundTwoBuiltins
     }
 
@@ -196,7 +209,7 @@ public enum TFLiteOps {
         "WHILE": 1...1, "NON_MAX_SUPPRESSION_V4": 1...1, "NON_MAX_SUPPRESSION_V5": 1...1, "SCATTER_ND": 1...1,
         "DENSIFY": 1...1, "BATCH_MATMUL": 1...4, "CONV_3D": 1...1, "CONV_3D_TRANSPOSE": 1...1, "GELU": 1...3,
         "DYNAMIC_UPDATE_SLICE": 1...6, "SIGN": 1...2, "CALL_ONCE": 1...1, "VAR_HANDLE": 1...1, "READ_VARIABLE": 1...1,
-        "ASSIGN_VARIABLE": 1...1,
+        "ASSIGN_VARIABLE": 1...1, "RFFT2D": 1...1, "REAL": 1...1, "IMAG": 1...1, "COMPLEX_ABS": 1...1,
         // Not registered by BUILTIN_REF; its committed op tests' goldens come from LiteRT's optimised ELU
         // (docs/conformance-tflite.md), version 1 as opsets/tflite/builtin.yaml lists it.
         "ELU": 1...1, "BROADCAST_ARGS": 1...1,

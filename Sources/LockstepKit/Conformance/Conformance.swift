@@ -244,6 +244,36 @@ public enum Conformance {
         }
     }
 
+    /// The real and imaginary parts of a complex64/complex128 tensor, interleaved, as doubles.
+    static func complexParts(_ t: Tensor) -> [Double]? {
+        let bytes = t.storage.bytes
+        switch t.dtype {
+        case .complex64:
+            return (0..<(bytes.count / 4)).map { Double(Float(bitPattern: bytes.loadUnaligned(fromByteOffset: $0 * 4, as: UInt32.self))) }
+        case .complex128:
+            return (0..<(bytes.count / 8)).map { Double(bitPattern: bytes.loadUnaligned(fromByteOffset: $0 * 8, as: UInt64.self)) }
+        default:
+            return nil
+        }
+    }
+
+    /// Compares interleaved values (complex parts) as `compare(_:_:rtol:atol:)` does reals.
+    static func compare(_ a: [Double], _ e: [Double], rtol: Double, atol: Double) -> String? {
+        var bad = 0
+        var first: (Int, Double, Double)?
+        for i in 0..<min(a.count, e.count) {
+            let x = a[i], y = e[i]
+            if x.isNaN && y.isNaN { continue }
+            if x == y { continue }
+            if x.isNaN || y.isNaN || x.isInfinite || y.isInfinite || abs(x - y) > atol + rtol * abs(y) {
+                bad += 1
+                if first == nil { first = (i, x, y) }
+            }
+        }
+        guard let (i, x, y) = first else { return nil }
+        return "\(bad) of \(a.count / 2) complex parts differ; first at element \(i / 2) (\(i % 2 == 0 ? "real" : "imaginary")): \(x) vs expected \(y)"
+    }
+
     /// numpy `assert_allclose(actual, expected, rtol, atol, equal_nan=True)` plus exact dtype and shape.
     /// Returns a description of the first problem, or nil when the tensors match.
     public static func compare(_ actual: Tensor, _ expected: Tensor, rtol: Double, atol: Double) -> String? {
@@ -252,6 +282,11 @@ public enum Conformance {
         if actual.dtype == .string {
             if let i = actual.strings.indices.first(where: { actual.strings[$0] != expected.strings[$0] }) { return "element \(i) differs" }
             return nil
+        }
+        if actual.dtype.isComplex, let a = complexParts(actual), let e = complexParts(expected) {
+            // Real and imaginary parts compared as separate reals (numpy allclose compares |a − e|
+            // of complex values; per part is at least as strict, and names the part that differs).
+            return compare(a, e, rtol: rtol, atol: atol)
         }
         guard actual.dtype.isConvertibleToReal, let a = try? actual.doubleValues(), let e = try? expected.doubleValues() else {
             return actual.storage.bytes.elementsEqual(expected.storage.bytes) ? nil : "bytes differ"

@@ -10,7 +10,10 @@ extension Conformance {
     /// tolerance and the provenance; written by scripts/make-tflite-op-tests.py) through the
     /// reference interpreter. Integer outputs must match bit for bit (the case's rtol and atol
     /// are 0); float outputs within the case's rtol/atol, and a passing case records whether
-    /// they matched bit for bit (`CaseResult.bitExact`). Cases are sorted by name; `filter`
+    /// they matched bit for bit (`CaseResult.bitExact`). A `stateful` case's data sets are
+    /// consecutive invocations of one LiteRT interpreter: they run in order on one execution
+    /// state (variables and the recurrent ops' state tensors carry over), otherwise each data set
+    /// starts from a fresh state. Cases are sorted by name; `filter`
     /// keeps names containing it; `expected` turns listed failures into skips with their reason.
     public static func runTFLiteOpTests(directory: String, expected: [ExpectedFailure] = [], filter: String? = nil,
                                         progress: ((Int, Int) -> Void)? = nil) throws -> Report {
@@ -43,6 +46,8 @@ extension Conformance {
         var op: String
         var scheme: String
         var tolerance: Tolerance
+        /// The data sets are consecutive invocations sharing state (absent: independent).
+        var stateful: Bool?
     }
 
     /// Runs one case: every data set must match within the case's tolerance.
@@ -68,15 +73,18 @@ extension Conformance {
         }
         let sets = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter { $0.hasPrefix("test_data_set_") }.sorted()
         guard !sets.isEmpty else { return CaseResult(name: name, op: op, status: .failed, reason: "no test_data_set_* folder") }
+        // Numeric order (test_data_set_10 after _9): stateful sets are consecutive invocations.
+        let ordered = sets.sorted { (Int($0.dropFirst("test_data_set_".count)) ?? 0) < (Int($1.dropFirst("test_data_set_".count)) ?? 0) }
+        let shared = info.stateful == true ? ExecutionState() : nil
         var bitExact = true
-        for set in sets {
+        for set in ordered {
             let setDir = "\(directory)/\(set)"
             do {
                 var feeds: [String: Value] = [:]
                 for (i, input) in model.graph.runtimeInputs.enumerated() {
                     feeds[input.name] = .tensor(try Npy.read(path: "\(setDir)/input_\(i).npy"))
                 }
-                let result = try session.run(feeds)
+                let result = try session.run(feeds, state: shared)
                 for (i, output) in model.graph.outputs.enumerated() {
                     let expected = try Npy.read(path: "\(setDir)/output_\(i).npy")
                     guard case .tensor(let actual)? = result.outputs[i].value else {
