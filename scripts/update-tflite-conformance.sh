@@ -62,6 +62,11 @@ lines = [
     "int16 tensors as uint8 (wrong outputs, -1 for most int8 ones); ELU cases use the same resolver",
     "because BUILTIN_REF does not register ELU.",
     "",
+    "The `builtin_*` cases come from scripts/make-tflite-op-tests-builtins.py (the builtins added in round 2,",
+    "flatbuffer-built models where the converter does not emit the op, uint8 models, element-type probes",
+    "`builtin_dtype_*`); CEIL, ROUND, SEGMENT_SUM, STABLEHLO_AND / SHIFT_LEFT / CASE goldens come from the",
+    "builtin resolver, which alone registers them (docs/tflite-builtins.md).",
+    "",
     "| op | cases | passed | bit-exact | failed | unsupported | skipped |",
     "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
 ]

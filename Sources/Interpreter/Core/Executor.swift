@@ -266,6 +266,7 @@ public struct Executor: Sendable {
             })
             context.compileGraph = { index in try self.compileGraph(at: index) }
             context.valueInfo = { infos[$0] }
+            context.isConstant = { [constants] in constants[$0] != nil }
             do {
                 let kernel = try registration.factory(context)
                 let inputs = node.inputs.filter { !$0.isEmpty }

@@ -40,6 +40,10 @@ public struct KernelBuildContext {
     /// Declared type, quantisation and flags of a value of the node's graph (TFLite kernels take
     /// output element types and quantisation from the tensors the file declares).
     public var valueInfo: (String) -> ValueInfo? = { _ in nil }
+    /// Whether a value of the node's graph is a constant (an initializer, or folded at compile
+    /// time) rather than computed at run time: TFLite kernels size some outputs differently for
+    /// constant inputs (`IsConstantOrPersistentTensor`, e.g. NON_MAX_SUPPRESSION's padding).
+    public var isConstant: (String) -> Bool = { _ in false }
 
     init(node: Node, opset: Int, compileSubgraph: @escaping (Graph) throws -> CompiledGraph) {
         self.node = node

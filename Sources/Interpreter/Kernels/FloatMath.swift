@@ -35,6 +35,8 @@ public protocol FloatMath: TensorScalar, BinaryFloatingPoint {
     static func pow(_ x: Self, _ y: Self) -> Self
     /// C `fmod`: x − trunc(x / y)·y, exact, with the sign of x.
     static func fmod(_ x: Self, _ y: Self) -> Self
+    /// C `atan2`: the angle of (x, y), quadrant from both signs.
+    static func atan2(_ y: Self, _ x: Self) -> Self
 }
 
 extension Float: FloatMath {
@@ -57,6 +59,7 @@ extension Float: FloatMath {
     @inline(__always) public static func erf(_ x: Float) -> Float { erff(x) }
     @inline(__always) public static func pow(_ x: Float, _ y: Float) -> Float { powf(x, y) }
     @inline(__always) public static func fmod(_ x: Float, _ y: Float) -> Float { fmodf(x, y) }
+    @inline(__always) public static func atan2(_ y: Float, _ x: Float) -> Float { atan2f(y, x) }
 }
 
 extension Double: FloatMath {
@@ -79,6 +82,7 @@ extension Double: FloatMath {
     @inline(__always) public static func erf(_ x: Double) -> Double { libmErf(x) }
     @inline(__always) public static func pow(_ x: Double, _ y: Double) -> Double { libmPow(x, y) }
     @inline(__always) public static func fmod(_ x: Double, _ y: Double) -> Double { libmFmod(x, y) }
+    @inline(__always) public static func atan2(_ y: Double, _ x: Double) -> Double { libmAtan2(y, x) }
 }
 
 // The C library's double-precision functions under names that do not collide with the
@@ -103,3 +107,4 @@ extension Double: FloatMath {
 @inline(__always) private func libmErf(_ x: Double) -> Double { erf(x) }
 @inline(__always) private func libmPow(_ x: Double, _ y: Double) -> Double { pow(x, y) }
 @inline(__always) private func libmFmod(_ x: Double, _ y: Double) -> Double { fmod(x, y) }
+@inline(__always) private func libmAtan2(_ y: Double, _ x: Double) -> Double { atan2(y, x) }

@@ -70,6 +70,10 @@ public enum TFLiteLookupTable {
         let outputScalingInverse = F(Int32(Int16.max) - Int32(Int16.min) + 1) / (outputMax - outputMin)
         let tableMin = F(Int16.min), tableMax = F(Int16.max)
         func round(_ v: F) -> F { v.rounded(.toNearestOrAwayFromZero) }
+        // `static_cast<int16_t>` of the clamped value; a NaN (∞ − ∞ where the function overflows,
+        // e.g. EXP of large inputs) passes the clamp and converts as x86 does: INT32_MIN, low bits 0
+        // (wip/tfl-builtins: `builtin_dtype_exp_int16` crashed the process here).
+        func toInt16(_ v: F) -> Int16 { v.isNaN ? Int16(truncatingIfNeeded: Int32.min) : Int16(v) }
         var lut = [Int16](repeating: 0, count: steps + 1)
         for i in 0..<steps {
             let value = transform(inputMin + F(i) * step)
@@ -79,9 +83,9 @@ public enum TFLiteLookupTable {
             let midpointInterpolated = round((valueNext * outputScalingInverse + round(value * outputScalingInverse)) / 2)
             let midpoint = round(valueMidpoint * outputScalingInverse)
             let bias = round((midpointInterpolated - midpoint) / 2)
-            lut[i] = Int16(Swift.min(Swift.max(sample - bias, tableMin), tableMax))
+            lut[i] = toInt16(Swift.min(Swift.max(sample - bias, tableMin), tableMax))
         }
-        lut[steps] = Int16(Swift.min(Swift.max(round(transform(inputMax) * outputScalingInverse), tableMin), tableMax))
+        lut[steps] = toInt16(Swift.min(Swift.max(round(transform(inputMax) * outputScalingInverse), tableMin), tableMax))
         return lut
     }
 

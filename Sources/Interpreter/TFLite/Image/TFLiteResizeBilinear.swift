@@ -8,7 +8,9 @@ import LockstepCore
 /// `min(ceil, in - 1)`, and the four products summed in TFLite's order. int8 / int16 (input and
 /// output share their quantisation) as `reference_ops::ResizeBilinearInteger`: scales and
 /// coordinates in 10-bit fixed point, the four weighted codes summed in int64 and divided by 2^20
-/// rounding half away from zero (the double-rounding build's form).
+/// rounding half away from zero (the double-rounding build's form). uint8 (wip/tfl-builtins) as the
+/// float template `reference_ops::ResizeBilinear<uint8_t>` that `resize_bilinear.cc` runs for it:
+/// the float32 interpolation of the codes plus 0.5, truncated.
 struct TFLiteResizeBilinear: Kernel {
     static let registration = TFLiteOps.op("RESIZE_BILINEAR") { context in
         try TFLiteSupport.arity(context, inputs: 2...2)
@@ -23,7 +25,7 @@ struct TFLiteResizeBilinear: Kernel {
 
     func geometry(_ inputs: [Value?]) throws -> (Tensor, [Int]) {
         let (x, s) = try Inputs.two(inputs)
-        if x.dtype != .int8 && x.dtype != .int16 { try TFLiteSupport.requireFloat(x, "input") }
+        if x.dtype != .int8 && x.dtype != .int16 && x.dtype != .uint8 { try TFLiteSupport.requireFloat(x, "input") }
         try TFLiteSupport.requireRank(x, "input", 4)
         let size = try TFLiteSupport.integers(s, "size")
         guard size.count == 2, size.allSatisfy({ $0 > 0 }) else { throw KernelError("size must hold two positive sizes, found \(size)") }
@@ -94,6 +96,7 @@ struct TFLiteResizeBilinear: Kernel {
         let (x, shape) = try geometry(inputs)
         if x.dtype == .int8 { return [.tensor(try integer(x, shape, Int8.self))] }
         if x.dtype == .int16 { return [.tensor(try integer(x, shape, Int16.self))] }
+        if x.dtype == .uint8 { return [.tensor(try uint8(x, shape))] }
         struct Visitor: BLASFloatVisitor {
             let x: Tensor, shape: [Int], align: Bool, half: Bool
             func visit<T: BLASFloat>(_: T.Type) throws -> Tensor {
@@ -127,5 +130,37 @@ struct TFLiteResizeBilinear: Kernel {
             }
         }
         return [.tensor(try x.dtype.dispatchBLASFloat(Visitor(x: x, shape: shape, align: alignCorners, half: halfPixelCenters)))]
+    }
+
+    /// `reference_ops::ResizeBilinear<uint8_t>`: the float interpolation of the codes plus 0.5, truncated.
+    func uint8(_ x: Tensor, _ shape: [Int]) throws -> Tensor {
+        let (n, ih, iw, c) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
+        let (oh, ow) = (shape[1], shape[2])
+        let sh = Self.scale(ih, oh, align: alignCorners), sw = Self.scale(iw, ow, align: alignCorners)
+        let columns = (0..<ow).map { Self.interpolation($0, scale: sw, half: halfPixelCenters, inputSize: iw) }
+        return try TFLiteBuffers.build(.uint8, shape, UInt8.self) { out in
+            try TFLiteBuffers.read(x, UInt8.self) { src in
+                var o = 0
+                for b in 0..<n {
+                    for oy in 0..<oh {
+                        let (iy, y0, y1) = Self.interpolation(oy, scale: sh, half: halfPixelCenters, inputSize: ih)
+                        let dy = iy - Float(y0)
+                        for (ix, x0, x1) in columns {
+                            let dx = ix - Float(x0)
+                            let r0 = ((b * ih + y0) * iw) * c, r1 = ((b * ih + y1) * iw) * c
+                            for k in 0..<c {
+                                var v = Float(src[r0 + x0 * c + k]) * (1 - dy) * (1 - dx)
+                                v += Float(src[r1 + x0 * c + k]) * dy * (1 - dx)
+                                v += Float(src[r0 + x1 * c + k]) * (1 - dy) * dx
+                                v += Float(src[r1 + x1 * c + k]) * dy * dx
+                                v += 0.5
+                                out[o] = UInt8(truncatingIfNeeded: Int(v))
+                                o += 1
+                            }
+                        }
+                    }
+                }
+            }
+        }
     }
 }

@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import LockstepCore
 
 /// ADD (1–5), SUB (1–5), MUL (1–7), DIV (1–2) on float32 with numpy broadcasting and the fused
@@ -6,7 +11,8 @@ import LockstepCore
 /// integer DIV by zero is an error, as in LiteRT. Quantised int8/uint8/int16 ADD, SUB and MUL
 /// rescale both inputs to the output's scale as TFLite's reference kernels do
 /// (`TFLiteQuantizedElementwise`: left shift 20 for 8-bit, 15 for 16-bit, the general int16 path
-/// when `pot_scale_int16` is false); quantised DIV as `reference_ops::Div` (reciprocal in fixed
+/// when `pot_scale_int16` is false or a scale is not a power of two); float16 ADD / SUB / MUL
+/// through float32; quantised DIV as `reference_ops::Div` (reciprocal in fixed
 /// point, `TFLiteQuantizedElementwise.div`).
 struct TFLiteBinaryArithmetic: Kernel {
     enum Operation: String, Sendable { case add = "ADD", sub = "SUB", mul = "MUL", div = "DIV" }
@@ -32,9 +38,10 @@ struct TFLiteBinaryArithmetic: Kernel {
         switch a.dtype {
         case .float32, .float64, .int32, .int64: break
         case .int8, .uint8, .int16:
-            if a.dtype == .int16, operation == .add || operation == .sub, potScaleInt16 {
+            if a.dtype == .int16, operation == .add || operation == .sub, potScaleInt16, try powerOfTwoScales() {
                 throw KernelError("int16 \(operation.rawValue) with pot_scale_int16 is not implemented", unsupported: true)
             }
+        case .float16 where operation != .div && activation.name == "NONE": break
         default:
             throw KernelError("\(a.dtype) \(operation.rawValue) is not implemented", unsupported: true)
         }
@@ -49,10 +56,36 @@ struct TFLiteBinaryArithmetic: Kernel {
         case .float64: return [.tensor(try float(a, b, Double.self))]
         case .int32: return [.tensor(try integer(a, b, Int32.self))]
         case .int64: return [.tensor(try integer(a, b, Int64.self))]
+        case .float16:
+            switch operation {
+            case .add: return [.tensor(try FloatElementwise.binary(a, b, Half.Add()))]
+            case .sub: return [.tensor(try FloatElementwise.binary(a, b, Half.Sub()))]
+            default: return [.tensor(try FloatElementwise.binary(a, b, Half.Mul()))]
+            }
         case .int8: return [.tensor(try quantized(a, b, Int8.self))]
         case .uint8: return [.tensor(try quantized(a, b, UInt8.self))]
         default: return [.tensor(try quantized(a, b, Int16.self))]
         }
+    }
+
+    /// float16 ADD / SUB / MUL without a fused activation: the float32 result rounded to float16,
+    /// as `Eigen::half` arithmetic computes it (wip/tfl-builtins element-type probes).
+    enum Half {
+        struct Add: FloatBinaryFunction { @inline(__always) func callAsFunction<T: FloatMath>(_ a: T, _ b: T) -> T { a + b } }
+        struct Sub: FloatBinaryFunction { @inline(__always) func callAsFunction<T: FloatMath>(_ a: T, _ b: T) -> T { a - b } }
+        struct Mul: FloatBinaryFunction { @inline(__always) func callAsFunction<T: FloatMath>(_ a: T, _ b: T) -> T { a * b } }
+    }
+
+    /// int16 ADD / SUB take LiteRT's power-of-two path only when all three scales are powers of
+    /// two (`CheckedLog2`: `log(x) / log(2)` within 1e-3 of an integer); otherwise the general
+    /// 16-bit path, even with `pot_scale_int16` set (`add.cc` / `sub.cc` Prepare).
+    func powerOfTwoScales() throws -> Bool {
+        func pot(_ x: Float) -> Bool {
+            let l = logf(x) * (1 / logf(2))
+            return abs(l - l.rounded(.toNearestOrAwayFromZero)) < 1e-3
+        }
+        let (s1, s2, so) = (try quantization.input(0).scale, try quantization.input(1).scale, try quantization.output().scale)
+        return pot(s1) && pot(s2) && pot(so)
     }
 
     func float<T: BLASFloat>(_ a: Tensor, _ b: Tensor, _: T.Type) throws -> Tensor {

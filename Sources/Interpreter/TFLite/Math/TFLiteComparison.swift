@@ -7,7 +7,7 @@ import LockstepCore
 /// `ComparisonWithScaling` does (google-ai-edge/LiteRT `tflite/kernels/comparisons.cc`,
 /// `reference/comparisons.h`): each code plus its offset (−zero point), shifted left by 8, times
 /// its own scale as a quantised multiplier; int16 LESS / GREATER and the like compare the raw codes
-/// (as LiteRT does).
+/// (as LiteRT does). float16 compares the values (through float32; wip/tfl-builtins).
 struct TFLiteComparison: Kernel {
     enum Operation: String, Sendable { case less = "LESS", lessEqual = "LESS_EQUAL", greater = "GREATER", greaterEqual = "GREATER_EQUAL", equal = "EQUAL", notEqual = "NOT_EQUAL" }
 
@@ -58,7 +58,7 @@ struct TFLiteComparison: Kernel {
         let (a, b) = try Inputs.two(inputs)
         try TFLiteSupport.requireType(b, "input 2", a.dtype)
         switch a.dtype {
-        case .float32, .float64, .int32, .int64, .bool, .int16: break
+        case .float32, .float64, .float16, .int32, .int64, .bool, .int16: break
         case .int8, .uint8:
             guard scaling != nil else { throw KernelError("\(a.dtype) \(operation.rawValue) needs quantised inputs") }
         default: throw KernelError("\(a.dtype) \(operation.rawValue) is not implemented", unsupported: true)
@@ -93,6 +93,9 @@ struct TFLiteComparison: Kernel {
         switch a.dtype {
         case .float32: return [.tensor(try run(a, b, Float.self))]
         case .float64: return [.tensor(try run(a, b, Double.self))]
+        case .float16:
+            let h = FloatBits.halfToFloat
+            return [.tensor(try Elementwise.binary(a, b, as: UInt16.self, and: UInt16.self, output: .bool) { compare(h($0), h($1)) ? UInt8(1) : 0 })]
         case .int32: return [.tensor(try run(a, b, Int32.self))]
         case .int64: return [.tensor(try run(a, b, Int64.self))]
         case .int8: return [.tensor(try runScaled(a, b, Int8.self))]

@@ -1,19 +1,26 @@
 import LockstepCore
 
 /// Float elementwise activations of the TFLite builtins, each as its reference kernel computes
-/// it in float32 (`tflite/kernels/internal/reference/*.h`).
+/// it in float32 (`tflite/kernels/internal/reference/*.h`). float16 / bfloat16 inputs compute in
+/// float32 and round back, as LiteRT's `Eigen::half` kernels do (wip/tfl-builtins: the float16
+/// element-type probes `builtin_dtype_*_float16`).
 enum TFLiteUnary {
-    /// Applies `f` to every element of a float32/float64 input; same shape and type out.
+    /// Applies `f` to every element of a float input; same shape and type out.
     static func evaluate<F: FloatUnaryFunction>(_ inputs: [Value?], _ f: F) throws -> [Value?] {
         let x = try Inputs.one(inputs)
-        try TFLiteSupport.requireFloat(x, "input")
+        try requireFloat(x)
         return [.tensor(try FloatElementwise.unary(x, f))]
     }
 
     static func prepare(_ inputs: [Value?]) throws -> [TensorInfo?] {
         let x = try Inputs.one(inputs)
-        try TFLiteSupport.requireFloat(x, "input")
+        try requireFloat(x)
         return [TensorInfo(x)]
+    }
+
+    static func requireFloat(_ x: Tensor) throws {
+        if x.dtype == .float16 || x.dtype == .bfloat16 { return }
+        try TFLiteSupport.requireFloat(x, "input")
     }
 }
 

@@ -3,13 +3,18 @@ import LockstepCore
 /// BATCH_MATMUL (versions 1–3): `x [..., M, K]` · `y [..., K, N]` with numpy broadcasting of the
 /// batch dimensions; `adj_x` / `adj_y` transpose the last two dimensions of an operand first.
 /// Each output sums over k in order (TFLite's reference), `OrderedAccumulation.matmul`.
+/// Integer operands (google-ai-edge/LiteRT `tflite/kernels/batch_matmul.cc` @
+/// 01d971c556e3f74b696b96e0c2aa1e73b179a14e `EvalQuantized`): int8 × int8 → int8 (requantised) or
+/// → int32 (the raw sums, when the file declares an int32 output), int16 × int16 and int16 × int8
+/// → int16 (`TFLiteQuantizedBatchMatMul16`), float32 × int8 hybrid.
 struct TFLiteBatchMatMul: Kernel {
     static let registration = TFLiteOps.op("BATCH_MATMUL") { context in
         try TFLiteSupport.arity(context, inputs: 2...2)
         let a = context.attributes
         return TFLiteBatchMatMul(adjX: try a.int("adj_x", default: 0) != 0, adjY: try a.int("adj_y", default: 0) != 0,
                                  quantization: try TFLiteQuantization(context),
-                                 asymmetricInputs: try a.int("asymmetric_quantize_inputs", default: 0) != 0)
+                                 asymmetricInputs: try a.int("asymmetric_quantize_inputs", default: 0) != 0,
+                                 outputType: TFLiteSupport.declaredType(context))
     }
 
     let adjX: Bool
@@ -17,6 +22,8 @@ struct TFLiteBatchMatMul: Kernel {
     let quantization: TFLiteQuantization
     /// Hybrid (float × int8): quantise the left rows asymmetrically (else symmetrically).
     let asymmetricInputs: Bool
+    /// The declared output type (int8 × int8 may produce int32 sums).
+    let outputType: DType?
 
     struct Geometry {
         var m: Int, n: Int, k: Int
@@ -35,15 +42,18 @@ struct TFLiteBatchMatMul: Kernel {
 
     func prepare(_ inputs: [Value?], context: ExecutionContext) throws -> [TensorInfo?] {
         let (x, y) = try Inputs.two(inputs)
-        if x.dtype != .int8 { try TFLiteSupport.requireFloat(x, "x") }
-        if !(x.dtype == .float32 && y.dtype == .int8) { try TFLiteSupport.requireType(y, "y", x.dtype) }
-        return [TensorInfo(dtype: x.dtype, shape: try geometry(x, y).output)]
+        if x.dtype != .int8 && x.dtype != .int16 { try TFLiteSupport.requireFloat(x, "x") }
+        if !((x.dtype == .float32 || x.dtype == .int16) && y.dtype == .int8) { try TFLiteSupport.requireType(y, "y", x.dtype) }
+        let out: DType = x.dtype == .int8 && outputType == .int32 ? .int32 : x.dtype
+        return [TensorInfo(dtype: out, shape: try geometry(x, y).output)]
     }
 
     func evaluate(_ inputs: [Value?], context: ExecutionContext) throws -> [Value?] {
         let (x, y) = try Inputs.two(inputs)
         _ = try prepare(inputs, context: context)
+        if x.dtype == .int8 && outputType == .int32 { return [.tensor(try int32Sums(x, y))] }
         if x.dtype == .int8 { return [.tensor(try quantized(x, y))] }
+        if x.dtype == .int16 { return [.tensor(try quantized16(x, y))] }
         if x.dtype == .float32, y.dtype == .int8 { return [.tensor(try hybrid(x, y))] }
         let g = try geometry(x, y)
         struct Visitor: BLASFloatVisitor {
@@ -93,6 +103,52 @@ struct TFLiteBatchMatMul: Kernel {
                 try TFLiteBuffers.read(b, Int8.self) { ys in
                     TFLiteQuantizedFullyConnected.batchMatMul(shape: shape, lhs: xs, rhs: ys, lhsOffset: -z1, rhsOffset: -z2, multiplier: m,
                                                               outputOffset: zo, activationMin: -128, activationMax: 127, output: o)
+                }
+            }
+        }
+    }
+
+    /// int16 × int16 / int16 × int8 → int16 (`EvalInt16`, `EvalInt16Int8`).
+    func quantized16(_ x: Tensor, _ y: Tensor) throws -> Tensor {
+        let a = adjX ? try swapLast(x) : x, b = adjY ? try swapLast(y) : y
+        let shape = try IntegerKernels.matMulShape(a.shape, b.shape)
+        let (s1, z1) = try quantization.input(0), (s2, z2) = try quantization.input(1), (so, zo) = try quantization.output()
+        guard y.dtype == .int8 || (z1 == 0 && z2 == 0 && zo == 0) else { throw KernelError("int16 BATCH_MATMUL needs zero points 0") }
+        let m = TFLiteQuantizationParams.Multiplier(Double(s1) * Double(s2) / Double(so))
+        return try TFLiteBuffers.build(.int16, shape.output, Int16.self) { o in
+            try TFLiteBuffers.read(a, Int16.self) { xs in
+                if y.dtype == .int8 {
+                    try TFLiteBuffers.read(b, Int8.self) { ys in
+                        TFLiteQuantizedBatchMatMul16.batchMatMul(shape: shape, lhs: xs, rhs: ys, lhsOffset: -z1, rhsOffset: -z2, multiplier: m,
+                                                                 outputOffset: zo, output: o)
+                    }
+                } else {
+                    try TFLiteBuffers.read(b, Int16.self) { ys in
+                        TFLiteQuantizedBatchMatMul16.batchMatMul(shape: shape, lhs: xs, rhs: ys, lhsOffset: -z1, rhsOffset: -z2, multiplier: m,
+                                                                 outputOffset: zo, output: o)
+                    }
+                }
+            }
+        }
+    }
+
+    /// int8 × int8 → int32: the plain sums of the codes (`EvalInt8Int32`, no offsets).
+    func int32Sums(_ x: Tensor, _ y: Tensor) throws -> Tensor {
+        let a = adjX ? try swapLast(x) : x, b = adjY ? try swapLast(y) : y
+        let shape = try IntegerKernels.matMulShape(a.shape, b.shape)
+        let (m, k, n) = (shape.m, shape.k, shape.n)
+        return try TFLiteBuffers.build(.int32, shape.output, Int32.self) { o in
+            try TFLiteBuffers.read(a, Int8.self) { xs in
+                try TFLiteBuffers.read(b, Int8.self) { ys in
+                    IntegerKernels.forEachBatch(shape) { out, i0, j0 in
+                        for i in 0..<m {
+                            for j in 0..<n {
+                                var acc: Int32 = 0
+                                for p in 0..<k { acc = acc &+ Int32(xs[i0 * m * k + i * k + p]) &* Int32(ys[j0 * k * n + p * n + j]) }
+                                o[out * m * n + i * n + j] = acc
+                            }
+                        }
+                    }
                 }
             }
         }

@@ -5,7 +5,7 @@ import LockstepCore
 /// size 1 with `keep_dims`. Elements fold in row-major input order into one accumulator of the
 /// input's type per output, as TFLite's reference reducers do; MEAN divides the sum by the
 /// number of reduced elements. REDUCE_MAX / REDUCE_MIN start from the lowest / highest value and
-/// skip NaN (`in > current ? in : current`). float32 for all; int32 and int64 for all but MEAN.
+/// skip NaN (`in > current ? in : current`). float32 for all; int32 and int64 for all (MEAN truncates); bool for all but MEAN (OR / AND).
 /// Quantised int8 / uint8 / int16: MEAN and SUM requantise the int32 sum
 /// (`TFLiteQuantizedReduce.meanOrSum`), REDUCE_MAX / REDUCE_MIN compare the codes (LiteRT requires
 /// input and output to share scale and zero point), int8 / int16 REDUCE_PROD rescales every
@@ -35,8 +35,8 @@ struct TFLiteReduce: Kernel {
     func prepare(_ inputs: [Value?], context: ExecutionContext) throws -> [TensorInfo?] {
         let (x, _, shape) = try geometry(inputs)
         switch x.dtype {
-        case .float32, .float64: break
-        case .int32, .int64 where operation != .mean: break
+        case .float32, .float64, .int32, .int64: break
+        case .bool where operation != .mean: break
         case .int8, .int16: break
         case .uint8 where operation != .reduceProd: break
         default: throw KernelError("\(x.dtype) \(operation.rawValue) is not implemented", unsupported: true)
@@ -50,12 +50,52 @@ struct TFLiteReduce: Kernel {
         switch x.dtype {
         case .float32: return [.tensor(try reduce(x, axes, shape, Float.self, lowest: -Float.greatestFiniteMagnitude, highest: Float.greatestFiniteMagnitude))]
         case .float64: return [.tensor(try reduce(x, axes, shape, Double.self, lowest: -Double.greatestFiniteMagnitude, highest: Double.greatestFiniteMagnitude))]
-        case .int32: return [.tensor(try reduce(x, axes, shape, Int32.self, lowest: .min, highest: .max))]
+        case .int32: return [.tensor(try integer(x, axes, shape, Int32.self))]
         case .int8: return [.tensor(try quantized(x, axes, shape, Int8.self))]
         case .uint8: return [.tensor(try quantized(x, axes, shape, UInt8.self))]
         case .int16: return [.tensor(try quantized(x, axes, shape, Int16.self))]
-        case .int64: return [.tensor(try reduce(x, axes, shape, Int64.self, lowest: .min, highest: .max))]
+        case .int64: return [.tensor(try integer(x, axes, shape, Int64.self))]
+        case .bool: return [.tensor(try boolean(x, axes, shape))]
         default: throw KernelError("\(x.dtype) \(operation.rawValue) is not implemented", unsupported: true)
+        }
+    }
+
+    /// int32 / int64: wrapping sums and products (C++ overflow wraps on LiteRT's targets); MEAN is
+    /// the sum divided by the reduced count, truncating toward zero (`reference_ops::Mean` on
+    /// integers; wip/tfl-builtins: int32 MEAN returned the sum, caught by `builtin_dtype_mean_int32`).
+    func integer<T: FixedWidthInteger & BitwiseCopyable>(_ x: Tensor, _ axes: Set<Int>, _ shape: [Int], _: T.Type) throws -> Tensor {
+        let reduced = T(truncatingIfNeeded: axes.reduce(1) { $0 * x.shape[$1] })
+        return try NNSupport.read(x, as: T.self) { src in
+            try NNSupport.build(x.dtype, shape, as: T.self) { y in
+                switch operation {
+                case .sum:
+                    Reduction.reduce(src, shape: x.shape, axes: axes, into: y, initial: T.zero, combine: { $0 = $0 &+ $1 }, finish: { $0 })
+                case .mean:
+                    Reduction.reduce(src, shape: x.shape, axes: axes, into: y, initial: T.zero, combine: { $0 = $0 &+ $1 },
+                                     finish: { reduced == 0 ? 0 : $0.dividedReportingOverflow(by: reduced).partialValue })
+                case .reduceProd:
+                    Reduction.reduce(src, shape: x.shape, axes: axes, into: y, initial: 1 as T, combine: { $0 = $0 &* $1 }, finish: { $0 })
+                case .reduceMax:
+                    Reduction.reduce(src, shape: x.shape, axes: axes, into: y, initial: T.min, combine: { if $1 > $0 { $0 = $1 } }, finish: { $0 })
+                case .reduceMin:
+                    Reduction.reduce(src, shape: x.shape, axes: axes, into: y, initial: T.max, combine: { if $1 < $0 { $0 = $1 } }, finish: { $0 })
+                }
+            }
+        }
+    }
+
+    /// bool (LiteRT runs the reducers on bool tensors): REDUCE_MAX and SUM are OR (a bool sum
+    /// saturates at true), REDUCE_MIN and REDUCE_PROD are AND.
+    func boolean(_ x: Tensor, _ axes: Set<Int>, _ shape: [Int]) throws -> Tensor {
+        let any = operation == .reduceMax || operation == .sum
+        return try NNSupport.read(x, as: UInt8.self) { src in
+            try NNSupport.build(.bool, shape, as: UInt8.self) { y in
+                if any {
+                    Reduction.reduce(src, shape: x.shape, axes: axes, into: y, initial: UInt8(0), combine: { $0 = ($0 != 0 || $1 != 0) ? 1 : 0 }, finish: { $0 })
+                } else {
+                    Reduction.reduce(src, shape: x.shape, axes: axes, into: y, initial: UInt8(1), combine: { $0 = ($0 != 0 && $1 != 0) ? 1 : 0 }, finish: { $0 })
+                }
+            }
         }
     }
 
