@@ -20,7 +20,8 @@ How each model is made:
     the 8x8->16 kernel), wider than the recurrent script's case.
   * L2_NORMALIZATION, LOG_SOFTMAX (int8) and GELU (float32) from tf.functions through the TF 2.21
     converter, on rows long enough and inputs wide enough to reach every branch (LOG_SOFTMAX: inputs
-    below the minimum difference; GELU: the tails of erfc / tanh).
+    below the minimum difference; GELU: the tails of erfc / tanh, and sizes that are not a multiple
+    of four, whose last elements Eigen computes on its scalar path).
 Goldens: ai_edge_litert 2.3.0 `Interpreter(..., experimental_op_resolver_type=BUILTIN_REF)`:
 reference kernels, no XNNPACK (the resolver is recorded in case.json). Tolerances: integer outputs
 bit-exact (rtol 0, atol 0); float outputs rtol 1e-5, atol 1e-6.
@@ -179,6 +180,15 @@ def keras_int8_cases():
 def converter_cases():
     def wide(shape, scale):
         return lambda r: [(r.normal(0, 1, size=shape) * scale).astype(np.float32)]
+
+    def tail(shape, scale):
+        """Wide values whose last three (Eigen's scalar tail) need erfc's exp(-x^2) branch at
+        arguments where the C library's expf and Eigen's pexp_float differ in the last bit."""
+        def make(r):
+            x = (r.normal(0, 1, size=shape) * scale).astype(np.float32)
+            x.reshape(-1)[-3:] = np.array([-6.62587308883667, -4.121170997619629, -4.0931830406188965], np.float32)
+            return [x]
+        return make
     return [
         ("l2_normalization_rows", "L2_NORMALIZATION", lambda x: tf.math.l2_normalize(x, axis=-1), (4, 33), "int8", wide((4, 33), 2.0)),
         ("l2_normalization_3d", "L2_NORMALIZATION", lambda x: tf.math.l2_normalize(x, axis=-1), (2, 3, 8), "int8", wide((2, 3, 8), 1.0)),
@@ -190,6 +200,8 @@ def converter_cases():
          lambda r: [np.linspace(-12, 12, 256, dtype=np.float32).reshape(4, 64)]),
         ("gelu_random", "GELU", lambda x: tf.nn.gelu(x, approximate=False), (8, 32), "float32", wide((8, 32), 3.0)),
         ("gelu_approximate_random", "GELU", lambda x: tf.nn.gelu(x, approximate=True), (8, 32), "float32", wide((8, 32), 3.0)),
+        ("gelu_odd_size", "GELU", lambda x: tf.nn.gelu(x, approximate=False), (3, 7), "float32", tail((3, 7), 6.0)),
+        ("gelu_approximate_odd_size", "GELU", lambda x: tf.nn.gelu(x, approximate=True), (3, 7), "float32", wide((3, 7), 6.0)),
     ]
 
 
