@@ -18,6 +18,8 @@ How each model is made:
     expected range of h, layer-norm intermediates at 2^-12 (Q3.12); three invocations each.
   * UNIDIRECTIONAL_SEQUENCE_LSTM from tf-keras 2.21 LSTM layers through the TF 2.21 converter (int8:
     the 8x8->16 kernel), wider than the recurrent script's case.
+  * hybrid TRANSPOSE_CONV (dynamic range: float input, int8 weights per channel or per tensor):
+    batches, VALID / SAME, strides, with and without bias, fused activations.
   * L2_NORMALIZATION, LOG_SOFTMAX (int8) and GELU (float32) from tf.functions through the TF 2.21
     converter, on rows long enough and inputs wide enough to reach every branch (LOG_SOFTMAX: inputs
     below the minimum difference; GELU: the tails of erfc / tanh, and sizes that are not a multiple
@@ -177,6 +179,21 @@ def keras_int8_cases():
 # Converter cases: (name, op, fn, input shape, scheme, input maker)
 
 
+def transpose_conv_fn(seed, batch, size, padding, stride, bias, act, cin=16, cout=8):
+    """tf.nn.conv2d_transpose (+ bias, activation) with weights large enough (>= 1024 values) for
+    the dynamic-range quantiser: hybrid TRANSPOSE_CONV."""
+    w = base.weights(seed, (3, 3, cout, cin), 0.5)
+    b = base.weights(seed + 1, (cout,), 0.1)
+    out = size * stride if padding == "SAME" else (size - 1) * stride + 3
+
+    def f(x):
+        y = tf.nn.conv2d_transpose(x, w, [batch, out, out, cout], stride, padding)
+        if bias:
+            y = y + b
+        return base.activation(y, act)
+    return f, (batch, size, size, cin)
+
+
 def converter_cases():
     def wide(shape, scale):
         return lambda r: [(r.normal(0, 1, size=shape) * scale).astype(np.float32)]
@@ -189,7 +206,16 @@ def converter_cases():
             x.reshape(-1)[-3:] = np.array([-6.62587308883667, -4.121170997619629, -4.0931830406188965], np.float32)
             return [x]
         return make
-    return [
+    tc = [
+        ("transpose_conv_hybrid_batch2_valid_relu", "dynamic", (2, 3, "VALID", 2, True, "relu")),
+        ("transpose_conv_hybrid_same_s1", "dynamicpt", (1, 5, "SAME", 1, True, "none")),
+        ("transpose_conv_hybrid_nobias_s2", "dynamic", (1, 5, "SAME", 2, False, "relu6")),
+    ]
+    cases = []
+    for index, (name, scheme, args) in enumerate(tc):
+        fn, shape = transpose_conv_fn(5300 + index, *args)
+        cases.append((name, "TRANSPOSE_CONV", fn, shape, scheme, wide(shape, 1.5)))
+    return cases + [
         ("l2_normalization_rows", "L2_NORMALIZATION", lambda x: tf.math.l2_normalize(x, axis=-1), (4, 33), "int8", wide((4, 33), 2.0)),
         ("l2_normalization_3d", "L2_NORMALIZATION", lambda x: tf.math.l2_normalize(x, axis=-1), (2, 3, 8), "int8", wide((2, 3, 8), 1.0)),
         ("log_softmax_long_rows", "LOG_SOFTMAX", lambda x: tf.nn.log_softmax(x * 6), (3, 64), "int8", wide((3, 64), 2.5)),
