@@ -133,12 +133,12 @@ public enum IntegerLSTMCell {
 
     /// `PortableApplySigmoid`: gemmlowp `logistic` of Q3.12 into Q0.15.
     static func applySigmoid(_ x: UnsafeMutablePointer<Int16>, count: Int) {
-        for i in 0..<count { x[i] = TFLiteFixedPoint.logistic(x[i], integerBits: 3) }
+        for i in 0..<count { x[i] = TFLiteFixedPoint.logistic16(x[i], integerBits: 3) }
     }
 
     /// `PortableApplyTanh(integer_bits)`: gemmlowp `tanh` into Q0.15.
     static func applyTanh(integerBits: Int, _ input: UnsafePointer<Int16>, _ output: UnsafeMutablePointer<Int16>, count: Int) {
-        for i in 0..<count { output[i] = TFLiteFixedPoint.tanh(input[i], integerBits: integerBits) }
+        for i in 0..<count { output[i] = TFLiteFixedPoint.tanh16(input[i], integerBits: integerBits) }
     }
 
     /// `PortableCwiseMul(…, shift, int16_t*)`: `RoundingDivideByPOT(a·b, shift)` narrowed to int16.
