@@ -1,3 +1,4 @@
+import LockstepCore
 /// How drift between two forms is judged.
 public struct DriftPolicy: Sendable, Codable, Hashable {
     /// Groups (classes, slices) with fewer samples are reported as too small to judge and are not

@@ -1,3 +1,5 @@
+import LockstepCore
+
 /// Percentile bootstrap confidence interval of the change in accuracy between two forms on the
 /// same samples (paired: each resample draws whole samples, keeping both forms' outcomes).
 ///
@@ -59,19 +61,5 @@ public enum PairedBootstrap {
         let upper = min(lower + 1, v.count - 1)
         let weight = position - Double(lower)
         return v[lower] + (v[upper] - v[lower]) * weight
-    }
-}
-
-/// SplitMix64 (Steele, Lea & Flood 2014), the deterministic generator behind every random draw
-/// of the accuracy statistics: tiny, fast, and easy to replay in another language.
-public struct SplitMix64: RandomNumberGenerator, Sendable {
-    private var state: UInt64
-    public init(seed: UInt64) { state = seed }
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -82,19 +82,28 @@ public enum Conformance {
     /// containing it. `progress` is called after each case.
     public static func runNodeTests(directory: String, expected: [ExpectedFailure] = [], filter: String? = nil,
                                     progress: ((Int, Int) -> Void)? = nil) throws -> Report {
+        try runSuite(directory: directory, suite: "ONNX node test cases", modelFile: "model.onnx", expected: expected,
+                     filter: filter, progress: progress) { runCase(directory: $0, name: $1) }
+    }
+
+    /// The loop both suites share: every `<case>/<modelFile>` folder under `directory`, sorted by
+    /// name, kept when its name contains `filter`; listed failures become expected failures with
+    /// their reason; `progress` is called after each case.
+    static func runSuite(directory: String, suite: String, modelFile: String, expected: [ExpectedFailure], filter: String?,
+                         progress: ((Int, Int) -> Void)?, run: (_ caseDirectory: String, _ name: String) -> CaseResult) throws -> Report {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw LockstepError.unsupportedFormat(path: directory, reason: "not a folder of ONNX node test cases")
+            throw LockstepError.unsupportedFormat(path: directory, reason: "not a folder of \(suite)")
         }
         let names = try FileManager.default.contentsOfDirectory(atPath: directory).sorted().filter { name in
-            FileManager.default.fileExists(atPath: "\(directory)/\(name)/model.onnx") && (filter.map { name.contains($0) } ?? true)
+            FileManager.default.fileExists(atPath: "\(directory)/\(name)/\(modelFile)") && (filter.map { name.contains($0) } ?? true)
         }
         guard !names.isEmpty else {
-            throw LockstepError.unsupportedFormat(path: directory, reason: "no test cases found (expected <case>/model.onnx)")
+            throw LockstepError.unsupportedFormat(path: directory, reason: "no test cases found (expected <case>/\(modelFile))")
         }
         var results: [CaseResult] = []
         for (i, name) in names.enumerated() {
-            var result = runCase(directory: "\(directory)/\(name)", name: name)
+            var result = run("\(directory)/\(name)", name)
             if result.status != .passed, let e = expected.first(where: { $0.matches(name) }) {
                 result.status = .expectedFailure
                 result.reason = e.reason

@@ -17,27 +17,8 @@ extension Conformance {
     /// keeps names containing it; `expected` turns listed failures into skips with their reason.
     public static func runTFLiteOpTests(directory: String, expected: [ExpectedFailure] = [], filter: String? = nil,
                                         progress: ((Int, Int) -> Void)? = nil) throws -> Report {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw LockstepError.unsupportedFormat(path: directory, reason: "not a folder of TFLite op-test cases")
-        }
-        let names = try FileManager.default.contentsOfDirectory(atPath: directory).sorted().filter { name in
-            FileManager.default.fileExists(atPath: "\(directory)/\(name)/model.tflite") && (filter.map { name.contains($0) } ?? true)
-        }
-        guard !names.isEmpty else {
-            throw LockstepError.unsupportedFormat(path: directory, reason: "no test cases found (expected <case>/model.tflite)")
-        }
-        var results: [CaseResult] = []
-        for (i, name) in names.enumerated() {
-            var result = runTFLiteCase(directory: "\(directory)/\(name)", name: name)
-            if result.status != .passed, let e = expected.first(where: { $0.matches(name) }) {
-                result.status = .expectedFailure
-                result.reason = e.reason
-            }
-            results.append(result)
-            progress?(i + 1, names.count)
-        }
-        return summarize(directory: directory, results)
+        try runSuite(directory: directory, suite: "TFLite op-test cases", modelFile: "model.tflite", expected: expected,
+                     filter: filter, progress: progress) { runTFLiteCase(directory: $0, name: $1) }
     }
 
     /// What a case's `case.json` says (see scripts/make-tflite-op-tests.py).

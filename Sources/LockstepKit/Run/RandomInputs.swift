@@ -1,18 +1,7 @@
 import LockstepCore
 
-/// Deterministic pseudo-random numbers (SplitMix64), so `--random-inputs SEED` is reproducible
-/// on every machine.
-public struct SeededGenerator: RandomNumberGenerator, Sendable {
-    private var state: UInt64
-    public init(seed: UInt64) { state = seed }
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+/// The generator of `--random-inputs SEED` (`SplitMix64`, LockstepCore), reproducible on every machine.
+public typealias SeededGenerator = SplitMix64
 
 /// Random inputs for a model's declared inputs. Ranges (documented in docs/run.md):
 /// floating point uniform in [-1, 1); int8 [-128, 127]; uint8 [0, 255]; other signed integers

@@ -1,3 +1,4 @@
+import LockstepCore
 import Checking
 import XCTest
 
