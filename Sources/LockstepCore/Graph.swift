@@ -216,9 +216,12 @@ public struct Node: Sendable {
     public var origin: Origin
     public var docString: String
     public var metadata: [MetadataEntry]
+    /// TFLite `Operator.intermediates`: value names of tensors that only carry quantisation for
+    /// the op's internal steps (the integer LSTMs read their scales); never computed or fed.
+    public var intermediates: [String]
 
     public init(name: String, op: OpIdentifier, inputs: [String], outputs: [String], attributes: [Attribute] = [],
-                origin: Origin, docString: String = "", metadata: [MetadataEntry] = []) {
+                origin: Origin, docString: String = "", metadata: [MetadataEntry] = [], intermediates: [String] = []) {
         self.name = name
         self.op = op
         self.inputs = inputs
@@ -227,6 +230,7 @@ public struct Node: Sendable {
         self.origin = origin
         self.docString = docString
         self.metadata = metadata
+        self.intermediates = intermediates
     }
 
     public func attribute(_ name: String) -> AttributeValue? {

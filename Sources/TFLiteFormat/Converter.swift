@@ -182,7 +182,7 @@ struct Converter {
         }
         let inputs = try names(op.inputs, "input")
         let outputs = try names(op.outputs, "output")
-        _ = try names(op.intermediates, "intermediate")
+        let intermediates = try names(op.intermediates, "intermediate")
 
         var attributes: [Attribute] = []
         for which: Int32 in [1, 2] {
@@ -204,7 +204,7 @@ struct Converter {
             attributes.append(Attribute(name: "custom_options_format", value: .string(Array(format.utf8))))
         }
         return Node(name: "", op: identifier, inputs: inputs, outputs: outputs, attributes: attributes,
-                    origin: Origin(format: .tflite, graphPath: [graphName], nodeIndex: o, name: ""))
+                    origin: Origin(format: .tflite, graphPath: [graphName], nodeIndex: o, name: ""), intermediates: intermediates)
     }
 
     /// An option field as an attribute named like the schema field: integers and bools `.int`,

@@ -159,12 +159,36 @@ final class TFLiteExecutorTests: XCTestCase {
     func testOpVersionsOutsideTheReferenceResolverAreNotImplemented() throws {
         let graph = Graph(name: "main", nodes: [node("RELU", ["x"], ["y"], version: 4)], inputs: [info("x")], outputs: [info("y")])
         XCTAssertThrowsError(try Session(model: model([graph]))) { error in
-            guard case .unsupportedOp(_, let op, let version, _)? = error as? InterpreterError else { return XCTFail("\(error)") }
+            guard case .unsupportedOp(_, let op, let version, _, let reason)? = error as? InterpreterError else { return XCTFail("\(error)") }
             XCTAssertEqual(op, "RELU")
             XCTAssertEqual(version, 4)
+            XCTAssertNil(reason)
         }
         XCTAssertEqual(TFLiteOps.registry.versions(domain: "", name: "CONV_2D"), [1...8])
         XCTAssertEqual(Session.registry(for: .tflite).opNames, TFLiteOps.registry.opNames)
+    }
+
+    /// A kernel that exists but refuses a node's form says why, when the session is built (an
+    /// option) and when it runs (an element type); the error still counts as "unsupported".
+    func testAKernelsReasonForRefusingANodeIsKept() throws {
+        let basic = Graph(name: "main", nodes: [node("LSTM", ["x"], ["y"], ["kernel_type": .string(Array("BASIC".utf8))])],
+                          inputs: [info("x")], outputs: [info("y")])
+        XCTAssertThrowsError(try Session(model: model([basic]))) { error in
+            XCTAssertEqual(error.localizedDescription, "node 'LSTM_0' (LSTM): op is not implemented by the reference interpreter at opset 1: "
+                           + "the BASIC LSTM kernel is not implemented")
+            XCTAssertTrue((error as? InterpreterError)?.isUnsupported ?? false)
+        }
+        let cumsum = Graph(name: "main", nodes: [node("CUMSUM", ["x", "axis"], ["y"])],
+                           inputs: [info("x", .bool), info("axis", .int32, [])], outputs: [info("y", .bool)])
+        let session = try Session(model: model([cumsum]))
+        let x = try Tensor(dtype: .bool, shape: [2], values: [UInt8(1), 0])
+        let axis = try Tensor(dtype: .int32, shape: [], values: [Int32(0)])
+        XCTAssertThrowsError(try session.run(["x": .tensor(x), "axis": .tensor(axis)])) { error in
+            guard case .unsupportedOp(_, let op, _, _, let reason)? = error as? InterpreterError else { return XCTFail("\(error)") }
+            XCTAssertEqual(op, "CUMSUM")
+            XCTAssertNotNil(reason, error.localizedDescription)
+            XCTAssertTrue(error.localizedDescription.hasSuffix(": \(reason ?? "")"), error.localizedDescription)
+        }
     }
 
     func testDensifyAndSparseWeightsMatchTheirCSRDescription() throws {

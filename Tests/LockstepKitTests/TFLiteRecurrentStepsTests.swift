@@ -7,11 +7,12 @@ import XCTest
 
 @testable import LockstepKit
 
-/// wip/tfl-recurrent's stateful cases (`rec_*` in Tests/Fixtures/tflite-op-tests whose case.json
-/// says `stateful`: the data sets are consecutive invocations of one LiteRT interpreter, made by
-/// scripts/make-tflite-op-tests-recurrent.py) through `lockstep run --steps N` (`ModelRun` with the
-/// data sets stacked along a new leading axis): every output of every step must equal LiteRT's bit
-/// for bit — the RNN, LSTM and streaming-audio models included.
+/// The stateful cases (`rec_*` and `fin_*` in Tests/Fixtures/tflite-op-tests whose case.json says
+/// `stateful`: the data sets are consecutive invocations of one LiteRT interpreter, made by
+/// scripts/make-tflite-op-tests-recurrent.py and make-tflite-op-tests-finish.py) through `lockstep
+/// run --steps N` (`ModelRun` with the data sets stacked along a new leading axis): every output of
+/// every step must equal LiteRT's bit for bit — the RNN, LSTM (float, hybrid and integer) and
+/// streaming-audio models included.
 final class TFLiteRecurrentStepsTests: XCTestCase {
     struct CaseFile: Decodable {
         var op: String
@@ -29,10 +30,10 @@ final class TFLiteRecurrentStepsTests: XCTestCase {
     override func tearDown() { try? FileManager.default.removeItem(atPath: scratch) }
 
     /// Cases that are stateful but cannot run yet, with the reason (docs/conformance-tflite-expected-failures.txt).
-    static let notImplemented: Set<String> = ["rec_unidirectional_sequence_lstm_keras_int8"]
+    static let notImplemented: Set<String> = []
 
     func statefulCases() throws -> [(name: String, steps: Int)] {
-        try FileManager.default.contentsOfDirectory(atPath: root).filter { $0.hasPrefix("rec_") }.sorted().compactMap { name in
+        try FileManager.default.contentsOfDirectory(atPath: root).filter { $0.hasPrefix("rec_") || $0.hasPrefix("fin_") }.sorted().compactMap { name in
             let dir = "\(root)/\(name)"
             let file = try JSONDecoder().decode(CaseFile.self, from: Data(contentsOf: URL(fileURLWithPath: dir + "/case.json")))
             guard file.stateful == true else { return nil }
@@ -56,7 +57,7 @@ final class TFLiteRecurrentStepsTests: XCTestCase {
 
     func testRunWithStepsMatchesLiteRTInvokingOneInterpreterBitForBit() throws {
         let cases = try statefulCases()
-        XCTAssertGreaterThanOrEqual(cases.count, 38, "the stateful rec_ cases are missing (scripts/make-tflite-op-tests-recurrent.py)")
+        XCTAssertGreaterThanOrEqual(cases.count, 48, "the stateful rec_ / fin_ cases are missing (scripts/make-tflite-op-tests-recurrent.py, -finish.py)")
         let ops = Set(try cases.map { try JSONDecoder().decode(CaseFile.self, from: Data(contentsOf: URL(fileURLWithPath: "\(root)/\($0.name)/case.json"))).op })
         XCTAssertTrue(ops.isSuperset(of: ["RNN", "UNIDIRECTIONAL_SEQUENCE_RNN", "BIDIRECTIONAL_SEQUENCE_RNN", "LSTM", "UNIDIRECTIONAL_SEQUENCE_LSTM",
                                           "BIDIRECTIONAL_SEQUENCE_LSTM", "MODEL"]), "\(ops.sorted())")
@@ -89,7 +90,8 @@ final class TFLiteRecurrentStepsTests: XCTestCase {
     /// after the earlier ones; run on one state after them, it is.
     func testTheRecurrentStateCarriesOverOnlyWithinOneState() throws {
         for name in ["rec_model_streaming_audio_float32", "rec_unidirectional_sequence_rnn_tanh_float32", "rec_lstm_layer_norm_float32",
-                     "rec_bidirectional_sequence_lstm_merge_time_major_dynamic"] {
+                     "rec_bidirectional_sequence_lstm_merge_time_major_dynamic", "rec_unidirectional_sequence_lstm_keras_int8",
+                     "fin_lstm_layer_norm_int8"] {
             let dir = "\(root)/\(name)"
             let session = try Session(model: try ModelFile.load(path: dir + "/model.tflite"))
             let names = session.model.graph.runtimeInputs.map(\.name)

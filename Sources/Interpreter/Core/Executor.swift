@@ -284,7 +284,7 @@ public struct Executor: Sendable {
                 steps.append(Step(node: node, label: label, kernel: kernel))
             } catch let error as KernelError {
                 if error.unsupported {
-                    throw InterpreterError.unsupportedOp(name: label, op: node.op.qualifiedName, version: opset, suggestions: [])
+                    throw InterpreterError.unsupportedOp(name: label, op: node.op.qualifiedName, version: opset, suggestions: [], reason: error.reason)
                 }
                 throw InterpreterError.node(name: label, op: node.op.qualifiedName, reason: error.reason)
             }
@@ -382,7 +382,8 @@ public struct Executor: Sendable {
                 }
             } catch let error as KernelError {
                 if error.unsupported {
-                    throw InterpreterError.unsupportedOp(name: step.label, op: node.op.qualifiedName, version: node.op.version, suggestions: [])
+                    throw InterpreterError.unsupportedOp(name: step.label, op: node.op.qualifiedName, version: node.op.version, suggestions: [],
+                                                         reason: error.reason)
                 }
                 throw InterpreterError.node(name: step.label, op: node.op.qualifiedName, reason: error.reason)
             } catch let error as NotExecutable {

@@ -94,7 +94,7 @@ struct FusedElementwiseKernel: Kernel {
         } catch let error as KernelError {
             let op = member.node.op.qualifiedName
             if error.unsupported {
-                throw InterpreterError.unsupportedOp(name: member.label, op: op, version: member.node.op.version, suggestions: [])
+                throw InterpreterError.unsupportedOp(name: member.label, op: op, version: member.node.op.version, suggestions: [], reason: error.reason)
             }
             throw InterpreterError.node(name: member.label, op: op, reason: error.reason)
         }

@@ -106,21 +106,44 @@ public enum TFLiteTransposeConvolution {
     }
 
     /// Hybrid (float input, int8 per-channel weights; `transpose_conv.cc` EvalHybrid with
-    /// `reference_ops::HybridTransposeConv`): each batch image quantised asymmetrically
-    /// (`TFLiteHybrid.asymmetric`), the scatter of `(q − offset_b) · w` in int32, then
-    /// `float(acc) · scale_b · s_oc`, plus the bias, clamped.
+    /// `reference_ops::HybridTransposeConv`): each batch image quantised asymmetrically as
+    /// LiteRT's x86 build does (`TFLiteHybrid.asymmetricX86`: `AsymmetricQuantizeFloats` goes to
+    /// the NEON code through NEON_2_SSE), then a float scatter in the reference loop order whose
+    /// every term is `(float((q − offset_b) · w) · s_oc) · scale_b`, then `+ bias`, clamped. The
+    /// term's form and order were measured against LiteRT 2.3.0 (the other groupings and an int32
+    /// accumulator miss by a few ULP on most outputs of `op_transpose_conv_hybrid_dynamic`).
     static func hybrid(_ g: Geometry, input: UnsafePointer<Float>, weights: UnsafeBufferPointer<Int8>, scales: [Float], bias: UnsafePointer<Float>?,
                        lo: Float, hi: Float, output: UnsafeMutablePointer<Float>) {
         let perImage = g.inputHeight * g.inputWidth * g.inputDepth
-        let rows = (0..<g.batches).map { TFLiteHybrid.asymmetric(UnsafeBufferPointer(start: input + $0 * perImage, count: perImage)) }
-        let acc = UnsafeMutablePointer<Int32>.allocate(capacity: max(g.outputCount, 1))
-        defer { acc.deallocate() }
-        scatter(g, accumulator: acc, value: { n, i in Int32(rows[n].values[i - n * perImage]) &- rows[n].offset }, weight: { Int32(weights[$0]) })
-        let perOutput = g.outputHeight * g.outputWidth * g.outputDepth
+        let rows = (0..<g.batches).map { TFLiteHybrid.asymmetricX86(UnsafeBufferPointer(start: input + $0 * perImage, count: perImage)) }
+        let channelScales = (0..<g.outputDepth).map { scales[scales.count == 1 ? 0 : $0] }
+        for i in 0..<g.outputCount { output[i] = 0 }
+        for n in 0..<g.batches {
+            let row = rows[n]
+            for iy in 0..<g.inputHeight {
+                for ix in 0..<g.inputWidth {
+                    for ic in 0..<g.inputDepth {
+                        let v = Int32(row.values[(iy * g.inputWidth + ix) * g.inputDepth + ic]) &- row.offset
+                        let originY = iy * g.strideHeight - g.padHeight, originX = ix * g.strideWidth - g.padWidth
+                        for fy in 0..<g.filterHeight {
+                            let oy = originY + fy
+                            for fx in 0..<g.filterWidth {
+                                let ox = originX + fx
+                                guard oy >= 0, oy < g.outputHeight, ox >= 0, ox < g.outputWidth else { continue }
+                                let base = ((n * g.outputHeight + oy) * g.outputWidth + ox) * g.outputDepth
+                                for oc in 0..<g.outputDepth {
+                                    let w = Int32(weights[((oc * g.filterHeight + fy) * g.filterWidth + fx) * g.inputDepth + ic])
+                                    output[base + oc] += (Float(v &* w) * channelScales[oc]) * row.scale
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
         for i in 0..<g.outputCount {
-            let oc = i % g.outputDepth, n = i / perOutput
-            var v = Float(acc[i]) * (rows[n].scale * scales[scales.count == 1 ? 0 : oc])
-            if let bias { v += bias[oc] }
+            var v = output[i]
+            if let bias { v += bias[i % g.outputDepth] }
             output[i] = FusedActivation.clamp(v, lo, hi)
         }
     }

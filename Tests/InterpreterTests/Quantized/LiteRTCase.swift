@@ -147,6 +147,16 @@ struct QuantizedEvaluator {
             return try build(.int8, x.shape, Int8.self) { o in
                 try elements(x, Int8.self) { TFLiteQuantizedSoftmax.softmax8($0, depth: x.shape.last!, params: p, output: o) }
             }
+        case ("LOG_SOFTMAX", .int8):
+            let p = TFLiteQuantizedSoftmax.LogParams8(inputScale: try q(node.inputs[0]).scale)
+            return try build(.int8, x.shape, Int8.self) { o in
+                try elements(x, Int8.self) { TFLiteQuantizedSoftmax.logSoftmax8($0, depth: x.shape.last!, params: p, output: o) }
+            }
+        case ("L2_NORMALIZATION", .int8):
+            let zeroPoint = try q(node.inputs[0]).zero
+            return try build(.int8, x.shape, Int8.self) { o in
+                try elements(x, Int8.self) { TFLiteQuantizedMath.l2Normalization8($0, depth: x.shape.last!, inputZeroPoint: zeroPoint, output: o) }
+            }
         case ("SOFTMAX", .int16):
             let p = TFLiteQuantizedSoftmax.Params16(beta: float(node, "beta") ?? 1, inputScale: try q(node.inputs[0]).scale)
             return try build(.int16, x.shape, Int16.self) { o in

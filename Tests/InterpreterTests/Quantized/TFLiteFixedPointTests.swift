@@ -115,6 +115,43 @@ final class TFLiteFixedPointTests: XCTestCase {
         XCTAssertEqual(Double(r.scale) / Double(Int64(1) << 31) / Double(1 << r.bitsOverUnit), 1.0 / 3.0, accuracy: 1e-8)
     }
 
+    /// gemmlowp's functions on int16 raws (the integer LSTM's gates): the 32-bit constants
+    /// rounding-shifted by 16, the last add of the exp polynomial saturating.
+    func testInt16ExpLogisticTanhTrackTheRealFunctions() {
+        for k in [3, 4, 5, 6] {
+            for x in stride(from: -Double(1 << k) + 0.01, through: 0, by: Double(1 << k) / 61) {
+                let raw = Int16((x * Double(1 << (15 - k))).rounded())
+                let got = Double(F.expOnNegativeValues16(raw, integerBits: k)) / 32768
+                XCTAssertEqual(got, exp(Double(raw) / Double(1 << (15 - k))), accuracy: 3e-4, "exp \(x) Q\(k)")
+            }
+        }
+        XCTAssertEqual(F.expOnNegativeValues16(Int16(0), integerBits: 3), .max)
+        for x in stride(from: -7.9, through: 7.9, by: 0.21) {
+            let raw = Int16((x * 4096).rounded())  // Q3.12, the LSTM gates
+            XCTAssertEqual(Double(F.logistic16(raw, integerBits: 3)) / 32768, 1 / (1 + exp(-Double(raw) / 4096)), accuracy: 2e-4, "logistic \(x)")
+            XCTAssertEqual(Double(F.tanh16(raw, integerBits: 3)) / 32768, tanh(Double(raw) / 4096), accuracy: 4e-4, "tanh \(x)")
+        }
+        XCTAssertEqual(F.logistic16(Int16(0), integerBits: 3), 1 << 14)
+        XCTAssertEqual(F.tanh16(Int16(0), integerBits: 4), 0)
+        XCTAssertEqual(Double(F.logistic16(Int16.max, integerBits: 3)), 32768 / (1 + exp(-8)), accuracy: 2)  // 1/(1+e^-8) at Q0.15
+        XCTAssertEqual(F.tanh16(Int16.min, integerBits: 3), -32767)
+        XCTAssertEqual(F.saturatingAdd16(Int16(30000), Int16(10000)), .max)
+        XCTAssertEqual(F.roundingHalfSum16(Int16(-3), Int16(0)), -2)  // -1.5 → away from zero
+        XCTAssertEqual(F.saturatingRoundingMultiplyByPOT16(Int16(5000), 3), .max)
+        XCTAssertEqual(F.saturatingRoundingMultiplyByPOT16(Int16(-3), -1), -2)
+    }
+
+    /// TFLite's fixed-point log (LOG_SOFTMAX): log(x) for x ≥ 1 given in Q12, returned in Q5.
+    func testLogForXGreaterThanOrEqualToOne() {
+        for x in [1.0, 1.5, 2, 2.718281828, 10, 100, 1000, 4095] {
+            let raw = Int32((x * Double(1 << 19)).rounded())
+            let got = Double(F.logXForXGreaterThanOrEqualTo1(raw, inputIntegerBits: 12, outputIntegerBits: 5)) / Double(1 << 26)
+            XCTAssertEqual(got, log(Double(raw) / Double(1 << 19)), accuracy: 2e-6, "log \(x)")
+        }
+        XCTAssertEqual(F.saturatingAdd(Int32.max, 1), .max)
+        XCTAssertEqual(F.saturatingSub(Int32.min, 1), .min)
+    }
+
     func testHelpers() {
         XCTAssertEqual(F.countLeadingSignBits(0), 31)
         XCTAssertEqual(F.countLeadingSignBits(-1), 31)

@@ -13,7 +13,7 @@ final class TFLiteQuantizedKernelTests: XCTestCase {
     static let evaluatorOps: Set<String> = [
         "CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED", "AVERAGE_POOL_2D", "MAX_POOL_2D", "ADD", "SUB", "MUL", "SOFTMAX",
         "LOGISTIC", "TANH", "HARD_SWISH", "LEAKY_RELU", "RELU", "RELU6", "PRELU", "MEAN", "SUM", "QUANTIZE", "BATCH_MATMUL",
-        "DEQUANTIZE", "CONCATENATION", "ELU",
+        "DEQUANTIZE", "CONCATENATION", "ELU", "LOG_SOFTMAX", "L2_NORMALIZATION",
     ]
 
     /// Integer cases the evaluator must reproduce exactly: single-op int8/int8pt/int16x8 cases

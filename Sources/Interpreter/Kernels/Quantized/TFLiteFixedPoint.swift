@@ -204,6 +204,56 @@ public enum TFLiteFixedPoint {
         return negative ? 0 &- t : t
     }
 
+    /// TFLite `SaturatingAddNonGemmlowp` (int32): `a + b` clamped to the int32 range.
+    @inline(__always)
+    public static func saturatingAdd(_ a: Int32, _ b: Int32) -> Int32 {
+        Int32(clamping: Int64(a) + Int64(b))
+    }
+
+    /// TFLite `SaturatingSub` (int32): `a − b` clamped to the int32 range.
+    @inline(__always)
+    public static func saturatingSub(_ a: Int32, _ b: Int32) -> Int32 {
+        Int32(clamping: Int64(a) - Int64(b))
+    }
+
+    /// TFLite `log_x_for_x_greater_than_or_equal_to_1_impl` (`internal/common.h`): log(x) for a
+    /// value with `inputIntegerBits` integer bits, returned with `outputIntegerBits`. The input is
+    /// normalised twice (as is and premultiplied by √½), the smaller mantissa `r` kept with the
+    /// larger exponent adjustment, and log(r) comes from a rational approximation around ⁴√½;
+    /// sums carry one extra integer bit.
+    public static func logXForXGreaterThanOrEqualTo1(_ x: Int32, inputIntegerBits: Int, outputIntegerBits: Int) -> Int32 {
+        let log2: Int32 = 1_488_522_236, sqrtSqrtHalf: Int32 = 1_805_811_301, sqrtHalf: Int32 = 1_518_500_250
+        let oneQuarter: Int32 = 536_870_912
+        let alphaN: Int32 = 117_049_297, alphaD: Int32 = 127_690_142, alphaI: Int32 = 1_057_819_769, alphaF: Int32 = 638_450_708
+        let accumBits = outputIntegerBits + 1
+        let shiftedQuarter = rescale(oneQuarter, from: 0, to: accumBits)
+        let za = x  // reinterpreted as Q0.31
+        let zaHeadroomPlusOne = countLeadingZeros(UInt32(bitPattern: za))
+        let raTmp = saturatingRoundingMultiplyByPOT(za, zaHeadroomPlusOne - 1)
+        let raRaw = saturatingRoundingMultiplyByPOT(saturatingRoundingDoublingHighMul(raTmp, sqrtHalf), 1)
+        let zaPow2Adj = saturatingAdd(saturatingRoundingMultiplyByPOT(Int32(inputIntegerBits - zaHeadroomPlusOne), 31 - accumBits),
+                                      shiftedQuarter)
+        let zb = saturatingRoundingDoublingHighMul(za, sqrtHalf)
+        let zbHeadroom = countLeadingZeros(UInt32(bitPattern: zb)) - 1
+        let rbRaw = saturatingRoundingMultiplyByPOT(za, zbHeadroom)
+        let zbPow2Adj = saturatingSub(saturatingRoundingMultiplyByPOT(Int32(inputIntegerBits - zbHeadroom), 31 - accumBits),
+                                      shiftedQuarter)
+        let r = min(raRaw, rbRaw)
+        let zPow2Adj = max(zaPow2Adj, zbPow2Adj)
+        let p = roundingHalfSum(r, sqrtSqrtHalf)
+        var q = r &- sqrtSqrtHalf
+        q = q &+ q
+        let commonSq = saturatingRoundingDoublingHighMul(q, q)
+        let num = saturatingRoundingDoublingHighMul(q, r)
+            &+ saturatingRoundingDoublingHighMul(saturatingRoundingDoublingHighMul(q, commonSq), alphaN)
+        let denomMinusOne = saturatingRoundingDoublingHighMul(p, alphaI &+ q &+ saturatingRoundingDoublingHighMul(alphaD, commonSq))
+            &+ saturatingRoundingDoublingHighMul(alphaF, q)
+        let recipDenom = oneOverOnePlusXForXIn01(denomMinusOne)
+        let numScaled = rescale(num, from: 0, to: accumBits)
+        let sum = saturatingRoundingDoublingHighMul(zPow2Adj, log2) &+ saturatingRoundingDoublingHighMul(numScaled, recipDenom)
+        return rescale(sum, from: accumBits, to: outputIntegerBits)
+    }
+
     // MARK: TFLite common.h helpers
 
     /// TFLite `CountLeadingZeros` on a 32-bit unsigned value (32 for 0).

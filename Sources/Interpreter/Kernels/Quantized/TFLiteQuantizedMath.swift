@@ -54,6 +54,30 @@ public enum TFLiteQuantizedMath {
         return (multiplier, shift * reverseShift)
     }
 
+    /// int8 L2_NORMALIZATION (`reference_integer_ops::L2Normalization`; output scale 1/128, zero
+    /// point 0) over rows of `depth`: the sum of squared differences to the input zero point
+    /// (int32), its inverse square root (`GetInvSqrtQuantizedMultiplierExp`, reverse shift −1),
+    /// each difference multiplied by it with 7 more bits of left shift, clamped to int8.
+    public static func l2Normalization8(_ input: UnsafeBufferPointer<Int8>, depth: Int, inputZeroPoint: Int32,
+                                        output: UnsafeMutableBufferPointer<Int8>) {
+        precondition(depth > 0 && input.count % depth == 0 && output.count == input.count)
+        let outputScaleBits = 7
+        for row in 0..<(input.count / depth) {
+            let base = row * depth
+            var acc: Int32 = 0
+            for c in 0..<depth {
+                let d = Int32(input[base + c]) - inputZeroPoint
+                acc = acc &+ d &* d
+            }
+            let (multiplier, shift) = invSqrtQuantizedMultiplierExp(acc, reverseShift: -1)
+            for c in 0..<depth {
+                let d = Int32(input[base + c]) - inputZeroPoint
+                let v = TFLiteFixedPoint.multiplyByQuantizedMultiplier(d, multiplier, shift + outputScaleBits)
+                output[base + c] = Int8(min(max(v, Int32(Int8.min)), Int32(Int8.max)))
+            }
+        }
+    }
+
     /// RSQRT int8 (`RsqrtEvalQuantizedInt8`): for `v = q − zeroPoint`, 0 gives the type's maximum;
     /// otherwise `MultiplyByQuantizedMultiplier(1, invSqrt(v), shift + 20)` rescaled by
     /// `1 / (√sIn · sOut)` with the shift lowered by 20, plus the output zero point, clamped.

@@ -12,7 +12,9 @@ import Darwin
 /// - 8-bit input: gemmlowp fixed point — the input difference to the row maximum rescaled to
 ///   Q5.26, `exp_on_negative_values`, a Q12 sum, `GetReciprocal`, and a rounding shift to the
 ///   output type (int8/uint8, or int16);
-/// - int16: the two 513-entry tables (exp over [−10, 0], 1/(1+x) over [0, 1]) built in double.
+/// - int16: the two 513-entry tables (exp over [−10, 0], 1/(1+x) over [0, 1]) built in double;
+/// - int8 LOG_SOFTMAX (`reference/integer_ops/log_softmax.h`, `LogSoftmaxPrepare`): the same Q5.26
+///   exponentials, their Q12 sum's logarithm in fixed point, a rounding shift to scale 1/16.
 public enum TFLiteQuantizedSoftmax {
     /// The 8-bit parameters from `SoftmaxPrepare` (`PreprocessSoftmaxScaling` with 5 integer
     /// bits and `CalculateInputRadius`).
@@ -65,6 +67,69 @@ public enum TFLiteQuantizedSoftmax {
                     output[base + c] = Out(truncatingIfNeeded: min(max(shifted, Int32(Out.min)), Int32(Out.max)))
                 } else {
                     output[base + c] = Out.min
+                }
+            }
+        }
+    }
+
+    /// The int8 LOG_SOFTMAX parameters from `LogSoftmaxPrepare` with `kReference`
+    /// (`PreprocessLogSoftmaxScalingExp`, beta 1, 5 integer bits): the input multiplier and left
+    /// shift, the reverse scaling divisor (`2^(31 − shift) / multiplier` as a multiplier below
+    /// one, its shift negated as LiteRT stores it) and the minimum input difference.
+    public struct LogParams8: Sendable, Equatable {
+        public var inputMultiplier: Int32
+        public var inputLeftShift: Int
+        public var reverseScalingDivisor: Int32
+        public var reverseScalingRightShift: Int
+        public var diffMin: Int32
+
+        public init(inputScale: Float) {
+            let (m, s) = TFLiteFixedPoint.preprocessSoftmaxScaling(beta: 1, inputScale: Double(inputScale), inputIntegerBits: 5)
+            inputMultiplier = m
+            inputLeftShift = s
+            let reverse = Double(Int64(1) << Int64(31 - s)) / Double(m)
+            let (rm, rs) = TFLiteFixedPoint.quantizeMultiplier(reverse)
+            reverseScalingDivisor = rm
+            reverseScalingRightShift = -rs
+            diffMin = -TFLiteFixedPoint.calculateInputRadius(inputIntegerBits: 5, inputLeftShift: s)
+        }
+    }
+
+    /// int8 LOG_SOFTMAX (`reference_integer_ops::LogSoftmax`; output scale 16/256, zero point
+    /// 127): the input difference to the row maximum rescaled to Q5.26, a Q12 sum of
+    /// `exp_on_negative_values`, its log (`log_x_for_x_greater_than_or_equal_to_1`, Q5.26), and
+    /// `(diff − log) / 2^22 + 127` for differences above the adjusted minimum, −128 below it.
+    public static func logSoftmax8(_ input: UnsafeBufferPointer<Int8>, depth: Int, params p: LogParams8,
+                                   output: UnsafeMutableBufferPointer<Int8>) {
+        typealias F = TFLiteFixedPoint
+        let inputIntegerBits = 5, accumulationIntegerBits = 12, outputIntegerBits = 4, outputZeroPoint: Int32 = 127
+        precondition(depth > 0 && input.count % depth == 0 && output.count == input.count)
+        for row in 0..<(input.count / depth) {
+            let base = row * depth
+            var maxInRow = Int8.min
+            for c in 0..<depth { maxInRow = max(maxInRow, input[base + c]) }
+            var sumOfExps: Int32 = 0
+            for c in 0..<depth {
+                let diff = Int32(input[base + c]) - Int32(maxInRow)
+                if diff >= p.diffMin {
+                    let rescaled = F.multiplyByQuantizedMultiplier(diff, p.inputMultiplier, p.inputLeftShift)
+                    let e = F.expOnNegativeValues(rescaled, integerBits: inputIntegerBits)
+                    sumOfExps = sumOfExps &+ F.rescale(e, from: 0, to: accumulationIntegerBits)
+                }
+            }
+            let logSum = F.logXForXGreaterThanOrEqualTo1(sumOfExps, inputIntegerBits: accumulationIntegerBits,
+                                                         outputIntegerBits: inputIntegerBits)
+            let shiftedLogSum = logSum &+ Int32.min
+            let adjustedDiffMin = max(p.diffMin - 1, F.multiplyByQuantizedMultiplier(shiftedLogSum, p.reverseScalingDivisor,
+                                                                                    -p.reverseScalingRightShift))
+            for c in 0..<depth {
+                let diff = Int32(input[base + c]) - Int32(maxInRow)
+                if diff > adjustedDiffMin {
+                    let rescaled = F.multiplyByQuantizedMultiplier(diff, p.inputMultiplier, p.inputLeftShift)
+                    let v = F.roundingDivideByPOT(rescaled &- logSum, 31 - inputIntegerBits - outputIntegerBits) &+ outputZeroPoint
+                    output[base + c] = Int8(min(max(v, Int32(Int8.min)), Int32(Int8.max)))
+                } else {
+                    output[base + c] = Int8.min
                 }
             }
         }

@@ -7,9 +7,11 @@ import Darwin
 #endif
 
 /// GELU (1–2), float: `0.5·x·erfc(−x/√2)`, or with `approximate`
-/// `0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))` (LiteRT `reference/gelu.h`; LiteRT evaluates
-/// erfc / tanh with Eigen's vectorised approximations, Lockstep with the C library's, so results
-/// can differ in the last bits: the committed case checks rtol 1e-5).
+/// `0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))` (LiteRT `reference/gelu.h`). float32 as LiteRT's
+/// Eigen expression computes it: Eigen's `erfc` / `tanh` (`EigenFloat`), the packet form on whole
+/// groups of four elements and the scalar form on the rest (LiteRT's tensors are 64-byte aligned),
+/// `x³` as `(x·x)·x`; bit-exact with LiteRT. Other float types (the float64 oracle) use the
+/// C library's `erfc` / `tanh`.
 /// int8 / int16 through a lookup table of LiteRT's `GeluTransform` / `GeluTransformApproximate`
 /// (float `erfcf` / `tanhf`), as `gelu.cc` builds it in Prepare.
 struct TFLiteGelu: Kernel {
@@ -45,6 +47,28 @@ struct TFLiteGelu: Kernel {
         if x.dtype == .int8 || x.dtype == .int16 {
             return [.tensor(try (approximate ? TFLiteQuantizedUnaryPaths.geluApproximate : TFLiteQuantizedUnaryPaths.gelu)(x, quantization))]
         }
+        if x.dtype == .float32 { return [.tensor(try Self.eigen(x, approximate: approximate))] }
         return approximate ? try TFLiteUnary.evaluate(inputs, Approximate()) : try TFLiteUnary.evaluate(inputs, Exact())
+    }
+
+    /// `reference_ops::Gelu<float>`: Eigen's packet path on the first `count & ~3` elements,
+    /// its scalar path on the rest.
+    static func eigen(_ x: Tensor, approximate: Bool) throws -> Tensor {
+        let packetEnd = x.count & ~3
+        let k = Float(1.12837916709551257390 * 0.70710678118654752440)  // M_2_SQRTPI · M_SQRT1_2 as float
+        let minusSqrtHalf = Float(-0.70710678118654752440)
+        return try TFLiteBuffers.build(.float32, x.shape, Float.self) { out in
+            try TFLiteBuffers.read(x, Float.self) { src in
+                for i in 0..<src.count {
+                    let v = src[i]
+                    if approximate {
+                        let cube = (v * v) * v
+                        out[i] = (0.5 * v) * (1 + EigenFloat.tanh(k * (v + 0.044715 * cube)))
+                    } else {
+                        out[i] = (0.5 * v) * EigenFloat.erfc(v * minusSqrtHalf, packet: i < packetEnd)
+                    }
+                }
+            }
+        }
     }
 }

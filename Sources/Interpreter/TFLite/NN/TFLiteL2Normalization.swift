@@ -1,19 +1,23 @@
 import LockstepCore
 
-/// L2_NORMALIZATION (1–2), float: over the last dimension, `x / max(sqrt(Σ x²), 1e-6)` with the
-/// squares summed in element order (`reference_ops::L2Normalization`).
+/// L2_NORMALIZATION (1–2) over the last dimension. Float: `x / max(sqrt(Σ x²), 1e-6)` with the
+/// squares summed in element order (`reference_ops::L2Normalization`). int8: LiteRT's integer
+/// kernel (`reference_integer_ops::L2Normalization`, `TFLiteQuantizedMath.l2Normalization8`),
+/// whose output LiteRT's Prepare requires at scale 1/128 and zero point 0.
 struct TFLiteL2Normalization: Kernel {
     static let registration = TFLiteOps.op("L2_NORMALIZATION") { context in
         try TFLiteSupport.arity(context, inputs: 1...1)
         guard try context.attributes.string("fused_activation_function") ?? "NONE" == "NONE" else {
             throw KernelError("fused activations other than NONE are not supported by L2_NORMALIZATION", unsupported: true)
         }
-        return TFLiteL2Normalization()
+        return TFLiteL2Normalization(quantization: try TFLiteQuantization(context))
     }
+
+    let quantization: TFLiteQuantization
 
     func prepare(_ inputs: [Value?], context: ExecutionContext) throws -> [TensorInfo?] {
         let x = try Inputs.one(inputs)
-        try TFLiteSupport.requireFloat(x, "input")
+        if x.dtype != .int8 { try TFLiteSupport.requireFloat(x, "input") }
         guard x.rank >= 1 else { throw KernelError("input must have rank 1 or more, found a scalar") }
         return [TensorInfo(x)]
     }
@@ -21,6 +25,7 @@ struct TFLiteL2Normalization: Kernel {
     func evaluate(_ inputs: [Value?], context: ExecutionContext) throws -> [Value?] {
         let x = try Inputs.one(inputs)
         _ = try prepare(inputs, context: context)
+        if x.dtype == .int8 { return [.tensor(try int8(x))] }
         struct Visitor: BLASFloatVisitor {
             let x: Tensor
             func visit<T: BLASFloat>(_: T.Type) throws -> Tensor {
@@ -39,5 +44,19 @@ struct TFLiteL2Normalization: Kernel {
             }
         }
         return [.tensor(try x.dtype.dispatchBLASFloat(Visitor(x: x)))]
+    }
+
+    /// The int8 kernel, after LiteRT's Prepare checks of the output quantisation.
+    func int8(_ x: Tensor) throws -> Tensor {
+        let (_, zeroPoint) = try quantization.input(0)
+        let (scale, outputZeroPoint) = try quantization.output()
+        guard Double(scale) == 1.0 / 128, outputZeroPoint == 0 else {
+            throw KernelError("int8 output must have scale 1/128 and zero point 0 (as LiteRT requires), found \(scale) and \(outputZeroPoint)")
+        }
+        let depth = x.shape.last ?? 1
+        if x.count == 0 || depth == 0 { return x }
+        return try TFLiteBuffers.build(.int8, x.shape, Int8.self) { o in
+            try TFLiteBuffers.read(x, Int8.self) { TFLiteQuantizedMath.l2Normalization8($0, depth: depth, inputZeroPoint: zeroPoint, output: o) }
+        }
     }
 }
