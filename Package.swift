@@ -70,15 +70,21 @@ let package = Package(
             name: "Interpreter",
             dependencies: ["LockstepCore", "CBLAS", "CSIMD"]
         ),
+        // Strict YAML reading shared by every YAML loader (allowed keys, "did you mean", duplicate
+        // keys, typed scalars, line numbers); each loader maps its problems into its module's error.
+        .target(
+            name: "YAMLSupport",
+            dependencies: ["LockstepCore", .product(name: "Yams", package: "Yams")]
+        ),
         // opsets/ loader, rule evaluation, partitioning, fallback and dropped-op analysis, matrices.
         .target(
             name: "Compatibility",
-            dependencies: ["LockstepCore", .product(name: "Yams", package: "Yams")]
+            dependencies: ["LockstepCore", "YAMLSupport", .product(name: "Yams", package: "Yams")]
         ),
         // Golden store, comparison metrics, tolerance policy, divergence localisation, accuracy statistics.
         .target(
             name: "Checking",
-            dependencies: ["LockstepCore", "Interpreter", "TensorIO", "CImageDecode", .product(name: "Yams", package: "Yams")]
+            dependencies: ["LockstepCore", "Interpreter", "TensorIO", "CImageDecode", "YAMLSupport", .product(name: "Yams", package: "Yams")]
         ),
         // Report model (Codable, schemaVersion) and its HTML / JUnit / Markdown / CSV writers.
         .target(name: "Reporting", dependencies: ["LockstepCore"]),
@@ -86,7 +92,7 @@ let package = Package(
             name: "LockstepKit",
             dependencies: [
                 "LockstepCore", "TensorIO", "ONNXFormat", "TFLiteFormat", "TensorRTFormat", "Interpreter",
-                "Compatibility", "Checking", "Reporting", .product(name: "Yams", package: "Yams"),
+                "Compatibility", "Checking", "Reporting", "YAMLSupport", .product(name: "Yams", package: "Yams"),
             ]
         ),
         .executableTarget(
@@ -104,6 +110,7 @@ let package = Package(
         // Test helpers shared by the test targets (snapshots, repository paths).
         .target(name: "LockstepTestSupport", path: "Tests/LockstepTestSupport"),
         .testTarget(name: "LockstepCoreTests", dependencies: ["LockstepCore"]),
+        .testTarget(name: "YAMLSupportTests", dependencies: ["YAMLSupport", .product(name: "Yams", package: "Yams")]),
         .testTarget(
             name: "TensorIOTests",
             dependencies: ["TensorIO", "LockstepCore"],

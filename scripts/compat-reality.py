@@ -77,36 +77,17 @@ REPLACING = re.compile(
 
 def tflite_observation(path):
     from ai_edge_litert.interpreter import Interpreter, OpResolverType
+    from litert_probe import delegated_interpreter, replaced_nodes
 
     base = Interpreter(model_path=path, experimental_op_resolver_type=OpResolverType.BUILTIN_WITHOUT_DEFAULT_DELEGATES)
     original = base._get_ops_details()
     with CapturedStderr() as captured:
-        it = Interpreter(model_path=path)
-        error = None
-        try:
-            it.allocate_tensors()
-        except Exception as e:  # unresolved custom ops: delegation has already happened
-            error = str(e).splitlines()[0]
+        it, error = delegated_interpreter(path)
     logs = []
     for m in REPLACING.finditer(captured.text):
         logs.append({"delegated": int(m.group(1)), "nodes": int(m.group(2)), "delegate": m.group(3),
                      "partitions": int(m.group(4)), "subgraph": int(m.group(5) or 0)})
-    # Which original nodes each DELEGATE node replaced: walk back from its outputs to its inputs.
-    producer = {int(t): o["index"] for o in original for t in o["outputs"] if t >= 0}
-    delegated = set()
-    delegate_nodes = 0
-    for d in it._get_ops_details():
-        if d["op_name"] != "DELEGATE" or d["index"] < len(original):
-            continue
-        delegate_nodes += 1
-        boundary = {int(t) for t in d["inputs"]}
-        stack = [int(t) for t in d["outputs"]]
-        while stack:
-            t = stack.pop()
-            if t in boundary or t not in producer or producer[t] in delegated:
-                continue
-            delegated.add(producer[t])
-            stack.extend(int(x) for x in original[producer[t]]["inputs"] if x >= 0)
+    delegated, delegate_nodes = replaced_nodes(original, it._get_ops_details())
     return {"runtime": "ai-edge-litert", "target": "tflite-xnnpack", "nodes": len(original), "log": logs,
             "delegateNodes": delegate_nodes, "delegatedNodes": sorted(delegated), "error": error}
 

@@ -88,42 +88,43 @@ def attribute_default(attr):
     return kind, None
 
 
+def schema_lines(s, type_str, attribute_line):
+    """One schema's lines. onnx's and onnxruntime's pybind schemas differ in the name of a formal
+    parameter's type string (`type_str` / `typeStr`) and in what their attributes expose."""
+    lines = [f"@\t{s.domain}\t{s.name}\t{s.since_version}\t{1 if s.deprecated else 0}"]
+    for i in s.inputs:
+        lines.append(f"i\t{i.name}\t{type_code(type_str(i))}\t{option_code(i.option)}")
+    for o in s.outputs:
+        lines.append(f"o\t{o.name}\t{type_code(type_str(o))}\t{option_code(o.option)}")
+    for t in s.type_constraints:
+        lines.append(f"t\t{t.type_param_str}\t" + ",".join(type_code(a) for a in t.allowed_type_strs))
+    for name in sorted(s.attributes):
+        lines.append(attribute_line(name, s.attributes[name]))
+    return lines
+
+
+def onnx_attribute_line(name, attr):
+    kind, default = attribute_default(attr)
+    return f"a\t{name}\t{kind}" + (f"\t{default}" if default is not None else "")
+
+
+def ort_attribute_line(name, attr):
+    return f"a\t{name}\t{str(attr.type).split('.')[-1]}"
+
+
 def onnx_lines():
     lines = []
     schemas = [s for s in onnx.defs.get_all_schemas_with_history()]
     contrib = [s for s in ort_c.get_all_operator_schema() if s.domain in ("", "com.microsoft", "com.microsoft.nchwc")]
     seen = set()
-    for s in sorted(schemas, key=lambda s: (s.domain, s.name, s.since_version)):
-        key = (s.domain, s.name, s.since_version)
-        if key in seen:
-            continue
-        seen.add(key)
-        lines.append(f"@\t{s.domain}\t{s.name}\t{s.since_version}\t{1 if s.deprecated else 0}")
-        for i in s.inputs:
-            lines.append(f"i\t{i.name}\t{type_code(i.type_str)}\t{option_code(i.option)}")
-        for o in s.outputs:
-            lines.append(f"o\t{o.name}\t{type_code(o.type_str)}\t{option_code(o.option)}")
-        for t in s.type_constraints:
-            lines.append(f"t\t{t.type_param_str}\t" + ",".join(type_code(a) for a in t.allowed_type_strs))
-        for name in sorted(s.attributes):
-            kind, default = attribute_default(s.attributes[name])
-            lines.append(f"a\t{name}\t{kind}" + (f"\t{default}" if default is not None else ""))
-    for s in sorted(contrib, key=lambda s: (s.domain, s.name, s.since_version)):
-        key = (s.domain, s.name, s.since_version)
-        if key in seen:
-            continue
-        seen.add(key)
-        lines.append(f"@\t{s.domain}\t{s.name}\t{s.since_version}\t{1 if s.deprecated else 0}")
-        for i in s.inputs:
-            lines.append(f"i\t{i.name}\t{type_code(i.typeStr)}\t{option_code(i.option)}")
-        for o in s.outputs:
-            lines.append(f"o\t{o.name}\t{type_code(o.typeStr)}\t{option_code(o.option)}")
-        for t in s.type_constraints:
-            lines.append(f"t\t{t.type_param_str}\t" + ",".join(type_code(a) for a in t.allowed_type_strs))
-        for name in sorted(s.attributes):
-            a = s.attributes[name]
-            kind = str(a.type).split(".")[-1]
-            lines.append(f"a\t{name}\t{kind}")
+    for group, type_str, attribute_line in ((schemas, lambda p: p.type_str, onnx_attribute_line),
+                                            (contrib, lambda p: p.typeStr, ort_attribute_line)):
+        for s in sorted(group, key=lambda s: (s.domain, s.name, s.since_version)):
+            key = (s.domain, s.name, s.since_version)
+            if key in seen:
+                continue
+            seen.add(key)
+            lines.extend(schema_lines(s, type_str, attribute_line))
     return lines
 
 

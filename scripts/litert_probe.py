@@ -1,5 +1,6 @@
 """Builds single-node TFLite models in memory and runs them through the installed LiteRT
-(ai-edge-litert). Shared by scripts/probe-litert-xnnpack.py and scripts/gen-tflite-builtin-opset.py.
+(ai-edge-litert). Shared by scripts/probe-litert-xnnpack.py, scripts/gen-tflite-builtin-opset.py and
+scripts/compat-reality.py (which nodes the default delegate replaced).
 Models are made with the FlatBuffers object API of the wheel's own schema module."""
 import collections
 
@@ -83,31 +84,47 @@ def runs_on_cpu_kernels(model):
         return False, str(e).splitlines()[0] if str(e) else type(e).__name__
 
 
+def delegated_interpreter(path):
+    """The interpreter with LiteRT's default delegate applied, and the first line of the error
+    allocate_tensors raised (None when it did not): with unresolved custom ops delegation has
+    already happened."""
+    it = Interpreter(model_path=path)
+    error = None
+    try:
+        it.allocate_tensors()
+    except Exception as e:
+        error = str(e).splitlines()[0]
+    return it, error
+
+
+def replaced_nodes(original, delegated_ops):
+    """Indices of the original nodes (`_get_ops_details()` of subgraph 0 without delegates) that
+    DELEGATE nodes replaced, and the number of DELEGATE nodes: each covers the original nodes
+    between its inputs and its outputs, found by walking back from its outputs."""
+    producer = {int(t): o['index'] for o in original for t in o['outputs'] if t >= 0}
+    replaced, delegate_nodes = set(), 0
+    for d in delegated_ops:
+        if d['op_name'] != 'DELEGATE' or d['index'] < len(original):
+            continue
+        delegate_nodes += 1
+        boundary = {int(t) for t in d['inputs']}
+        stack = [int(t) for t in d['outputs']]
+        while stack:
+            t = stack.pop()
+            if t in boundary or t not in producer or producer[t] in replaced:
+                continue
+            replaced.add(producer[t])
+            stack.extend(int(x) for x in original[producer[t]]['inputs'] if x >= 0)
+    return replaced, delegate_nodes
+
+
 def model_delegation(path):
     """Nodes of subgraph 0 the default delegate replaced, and its partitions."""
     base = Interpreter(model_path=path,
                        experimental_op_resolver_type=OpResolverType.BUILTIN_WITHOUT_DEFAULT_DELEGATES)
     orig = base._get_ops_details()
-    it = Interpreter(model_path=path)
-    error = None
-    try:
-        it.allocate_tensors()
-    except Exception as e:  # unresolved custom ops: delegation has already happened
-        error = str(e).splitlines()[0]
-    producer = {int(t): o['index'] for o in orig for t in o['outputs']}
-    delegated, partitions = set(), 0
-    for d in it._get_ops_details():
-        if d['op_name'] != 'DELEGATE' or d['index'] < len(orig):
-            continue
-        partitions += 1
-        boundary = {int(t) for t in d['inputs']}
-        stack = [int(t) for t in d['outputs']]
-        while stack:
-            t = stack.pop()
-            if t in boundary or t not in producer or producer[t] in delegated:
-                continue
-            delegated.add(producer[t])
-            stack.extend(int(x) for x in orig[producer[t]]['inputs'] if x >= 0)
+    it, error = delegated_interpreter(path)
+    delegated, partitions = replaced_nodes(orig, it._get_ops_details())
     per_op = collections.defaultdict(lambda: [0, 0])
     for o in orig:
         per_op[o['op_name']][0 if o['index'] in delegated else 1] += 1

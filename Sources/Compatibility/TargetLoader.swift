@@ -1,5 +1,6 @@
 import Foundation
 import LockstepCore
+import YAMLSupport
 import Yams
 
 /// Reads one `opsets/` target file (schema 1, `opsets/README.md`) strictly: an unknown key, a
@@ -31,14 +32,12 @@ public enum TargetLoader {
     /// Parses target YAML; `path` names the file in errors and becomes `Target.path`.
     public static func parse(yaml: String, path: String) throws -> Target {
         var reader = Reader(path: path)
-        let root: Yams.Node?
-        do { root = try Yams.compose(yaml: yaml) } catch let error as YamlError {
-            throw reader.yamlError(error)
-        } catch {
-            throw CompatibilityError.invalidTargetFile(path: path, line: nil, reason: "not YAML: \(error)")
+        do {
+            guard let root = try reader.compose(yaml) else { throw YAMLProblem(line: nil, reason: "empty file") }
+            return try reader.target(root)
+        } catch let problem as YAMLProblem {
+            throw CompatibilityError.invalidTargetFile(path: path, line: problem.line, reason: problem.reason)
         }
-        guard let root else { throw CompatibilityError.invalidTargetFile(path: path, line: nil, reason: "empty file") }
-        return try reader.target(root)
     }
 }
 
@@ -59,88 +58,14 @@ enum TargetKeys {
     static let constraintOther: [String] = ["reason", "source", "default", "notes", "versions"]
 }
 
-private struct Reader {
+private struct Reader: YAMLReading {
     let path: String
     var sourceIDs: Set<String> = []
     var defaultSource: String?
 
     init(path: String) { self.path = path }
 
-    func fail(_ node: Yams.Node?, _ reason: String) -> CompatibilityError {
-        .invalidTargetFile(path: path, line: node?.mark?.line, reason: reason)
-    }
-
-    func yamlError(_ error: YamlError) -> CompatibilityError {
-        switch error {
-        case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
-             .composer(let context, let problem, let mark, _):
-            let prefix = context.map { "\($0.text) " } ?? ""
-            return .invalidTargetFile(path: path, line: mark.line, reason: "not valid YAML: \(prefix)\(problem)")
-        case .reader(let problem, _, _, _):
-            return .invalidTargetFile(path: path, line: nil, reason: "not valid YAML: \(problem)")
-        default:
-            return .invalidTargetFile(path: path, line: nil, reason: "not valid YAML: \(error)")
-        }
-    }
-
-    // MARK: Generic helpers
-
-    /// The pairs of a mapping, with unknown and duplicate keys rejected.
-    func mapping(_ node: Yams.Node, _ what: String, allowed: [String]) throws -> [(key: String, keyNode: Yams.Node, value: Yams.Node)] {
-        guard let m = node.mapping else { throw fail(node, "\(what) must be a mapping, found \(describe(node))") }
-        var seen = Set<String>()
-        var out: [(String, Yams.Node, Yams.Node)] = []
-        for (k, v) in m {
-            guard let key = k.scalar?.string else { throw fail(k, "\(what): keys must be plain text") }
-            guard allowed.contains(key) else {
-                let hint = Suggestions.closest(to: key, in: allowed, limit: 1).first.map { " (did you mean '\($0)'?)" } ?? ""
-                throw fail(k, "\(what): unknown key '\(key)'\(hint); allowed: \(allowed.joined(separator: ", "))")
-            }
-            guard seen.insert(key).inserted else { throw fail(k, "\(what): duplicate key '\(key)'") }
-            out.append((key, k, v))
-        }
-        return out
-    }
-
-    func describe(_ node: Yams.Node) -> String {
-        switch node {
-        case .mapping: return "a mapping"
-        case .sequence: return "a list"
-        case .scalar(let s): return s.tag.description.hasSuffix("null") || node.null != nil ? "nothing (null)" : "'\(s.string)'"
-        }
-    }
-
-    func string(_ node: Yams.Node, _ what: String) throws -> String {
-        guard case .scalar(let s) = node, node.null == nil else { throw fail(node, "\(what) must be text, found \(describe(node))") }
-        return s.string
-    }
-
-    func nonEmptyString(_ node: Yams.Node, _ what: String) throws -> String {
-        let s = try string(node, what)
-        guard !s.trimmingCharacters(in: .whitespaces).isEmpty else { throw fail(node, "\(what) must not be empty") }
-        return s
-    }
-
-    func int(_ node: Yams.Node, _ what: String) throws -> Int {
-        guard let i = node.int, node.scalar != nil else { throw fail(node, "\(what) must be an integer, found \(describe(node))") }
-        return i
-    }
-
-    func bool(_ node: Yams.Node, _ what: String) throws -> Bool {
-        guard let b = node.bool, node.scalar != nil else { throw fail(node, "\(what) must be true or false, found \(describe(node))") }
-        return b
-    }
-
-    func number(_ node: Yams.Node, _ what: String) throws -> Double {
-        if let i = node.int { return Double(i) }
-        if let f = node.float, f.isFinite { return f }
-        throw fail(node, "\(what) must be a number, found \(describe(node))")
-    }
-
-    func list(_ node: Yams.Node, _ what: String) throws -> [Yams.Node] {
-        guard let s = node.sequence else { throw fail(node, "\(what) must be a list, found \(describe(node))") }
-        return Array(s)
-    }
+    // MARK: Generic helpers (the rest are YAMLReading's)
 
     func dtypes(_ node: Yams.Node, _ what: String) throws -> [DType] {
         let items: [Yams.Node] = node.sequence.map(Array.init) ?? [node]
@@ -164,11 +89,9 @@ private struct Reader {
     // MARK: Target
 
     mutating func target(_ root: Yams.Node) throws -> Target {
-        let pairs = try mapping(root, "the file", allowed: TargetKeys.top)
-        var byKey: [String: (Yams.Node, Yams.Node)] = [:]
-        for p in pairs { byKey[p.key] = (p.keyNode, p.value) }
+        let top = try mapping(root, "the file", allowed: TargetKeys.top)
         func required(_ key: String) throws -> Yams.Node {
-            guard let v = byKey[key]?.1 else { throw fail(nil, "missing required key '\(key)'") }
+            guard let v = top[key] else { throw fail(nil, "missing required key '\(key)'") }
             return v
         }
 
@@ -200,7 +123,7 @@ private struct Reader {
         }
         guard let runtimeName, let runtimeVersions else { throw fail(runtimeNode, "runtime needs 'name' and 'versions'") }
         var accelerator: Device?
-        if let n = byKey["accelerator"]?.1 { accelerator = try device(n, "accelerator") }
+        if let n = top["accelerator"] { accelerator = try device(n, "accelerator") }
 
         let sourcesNode = try required("sources")
         let sourceItems = try list(sourcesNode, "sources")
@@ -211,7 +134,7 @@ private struct Reader {
             guard sourceIDs.insert(s.id).inserted else { throw fail(item, "duplicate source id '\(s.id)'") }
             sources.append(s)
         }
-        if let n = byKey["default_source"]?.1 {
+        if let n = top["default_source"] {
             let d = try nonEmptyString(n, "default_source")
             try checkSource(n, d, "default_source")
             defaultSource = d
@@ -219,12 +142,12 @@ private struct Reader {
         let unsupportedNode = try required("unsupported")
         let unsupported = try action(unsupportedNode, "unsupported")
         var fallbackTarget: String?
-        if let n = byKey["fallback_target"]?.1 {
+        if let n = top["fallback_target"] {
             fallbackTarget = try nonEmptyString(n, "fallback_target")
             guard fallbackTarget != id else { throw fail(n, "fallback_target names the target itself") }
         }
         var constantThrough: [String] = []
-        if let n = byKey["constant_through"]?.1 {
+        if let n = top["constant_through"] {
             for item in try list(n, "constant_through") {
                 let op = try nonEmptyString(item, "constant_through")
                 try checkOpName(item, op, format: format)
@@ -232,11 +155,11 @@ private struct Reader {
             }
         }
         var partitioning = Partitioning()
-        if let n = byKey["partitioning"]?.1 { partitioning = try self.partitioning(n) }
+        if let n = top["partitioning"] { partitioning = try self.partitioning(n) }
         var limits = ModelLimits()
-        if let n = byKey["model"]?.1 { limits = try modelLimits(n) }
+        if let n = top["model"] { limits = try modelLimits(n) }
         var notes: String?
-        if let n = byKey["notes"]?.1 { notes = try string(n, "notes") }
+        if let n = top["notes"] { notes = try string(n, "notes") }
 
         let opsNode = try required("ops")
         var ops: [String: OpRule] = [:]

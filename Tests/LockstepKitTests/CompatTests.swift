@@ -75,8 +75,27 @@ final class CompatTests: XCTestCase {
         XCTAssertTrue(csv.contains("onnx,Conv,2,ort-cpu,supported,2,"), csv)
     }
 
-    func testRenderingEscapes() {
-        XCTAssertEqual(MatrixRendering.escape("<a href=\"x\">&'</a>\u{1}"), "&lt;a href=&quot;x&quot;&gt;&amp;&#39;&lt;/a&gt;&#1;")
+    func testRenderingEscapes() throws {
+        // The matrix page escapes every user string as the reports do (HTMLText): a control
+        // character becomes U+FFFD, not a character reference HTML parsers reject.
+        let hostile = "<img src=x onerror=\"alert(1)\">&'\u{1}"
+        let escaped = "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;&amp;&#39;\u{FFFD}"
+        let cell: [String: Any] = ["status": "fallback", "supported": 0, "nodes": 1, "reasons": [hostile]]
+        let object: [String: Any] = [
+            "schemaVersion": 1, "targetFormats": ["t": "onnx"],
+            "targets": [["id": "t", "name": hostile, "kind": "runtime", "runtime": "r", "versions": "1", "device": "cpu", "file": "f"]],
+            "models": [["model": hostile, "format": "onnx", "nodes": 1, "cells": ["t": [
+                "status": "fallback", "onTarget": 0, "nodes": 1, "fallback": 1, "unknown": 0, "custom": 0, "unsupported": 0, "partitions": 0,
+                "summary": hostile, "reasons": [hostile]]]]],
+            "ops": [["op": hostile, "format": "onnx", "nodes": 1, "models": [hostile], "cells": ["t": cell]]],
+        ]
+        let matrix = try JSONDecoder().decode(CompatibilityMatrix.self, from: try JSONSerialization.data(withJSONObject: object))
+        let html = MatrixRendering.html(matrix)
+        XCTAssertFalse(html.contains("<img"))
+        XCTAssertFalse(html.contains("\u{1}"))
+        XCTAssertTrue(html.contains("<td><code>\(escaped)</code></td>"), html)
+        XCTAssertTrue(html.contains("<th title=\"\(escaped)\">t</th>"), html)
+        XCTAssertEqual(MatrixRendering.escape(hostile), escaped)
         XCTAssertEqual(MatrixRendering.csv("a,b \"c\""), "\"a,b \"\"c\"\"\"")
         XCTAssertEqual(MatrixRendering.csv("plain"), "plain")
     }

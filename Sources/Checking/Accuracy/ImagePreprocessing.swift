@@ -1,5 +1,6 @@
 import Foundation
 import LockstepCore
+import YAMLSupport
 import Yams
 
 /// How decoded images become model inputs, declared in `preprocess.yaml` (docs/accuracy.md):
@@ -69,12 +70,12 @@ public struct ImagePreprocessing: Sendable, Codable, Equatable {
             throw CheckingError.invalidInput(path: path, reason: "cannot be read")
         }
         let text = String(decoding: data, as: UTF8.self)
-        let raw: Any?
-        do { raw = try Yams.load(yaml: text) } catch { throw CheckingError.invalidInput(path: path, reason: "not valid YAML (\(error))") }
-        guard let map = raw as? [String: Any] else { throw CheckingError.invalidInput(path: path, reason: "expected a mapping of preprocessing keys") }
-        let known = Set(CodingKeys.allCases.map(\.rawValue))
-        if let unknown = map.keys.sorted().first(where: { !known.contains($0) }) {
-            throw CheckingError.invalidInput(path: path, reason: "unknown key '\(unknown)' (known: \(known.sorted().joined(separator: ", ")))")
+        let yaml = YAMLReader()
+        do {
+            guard let root = try yaml.compose(text), root.mapping != nil else { throw yaml.fail(nil, "expected a mapping of preprocessing keys") }
+            _ = try yaml.mapping(root, "", allowed: CodingKeys.allCases.map(\.rawValue))
+        } catch let problem as YAMLProblem {
+            throw CheckingError.invalidInput(path: problem.place(in: path), reason: problem.reason)
         }
         let p: ImagePreprocessing
         do { p = try YAMLDecoder().decode(ImagePreprocessing.self, from: text) } catch {

@@ -134,6 +134,9 @@ public struct ToleranceOverride: Sendable, Equatable, Codable {
         case equalNaN = "equal_nan"
     }
 
+    /// The keys an override may set, as files and `--tolerance` spell them.
+    public static let keys = ["rule", "atol", "rtol", "max_ulp", "steps", "equal_nan"]
+
     /// Parses `atol=1e-3,rtol=0`, `rule=ulp,max_ulp=4`, `steps=2`, `equal_nan=false`.
     public init(parsing text: String) throws {
         for part in text.split(separator: ",") {
@@ -162,7 +165,7 @@ public struct ToleranceOverride: Sendable, Equatable, Codable {
                 guard let v = Bool(value) else { throw CheckingError.invalidTolerance("equal_nan=\(value): expected true or false") }
                 equalNaN = v
             default:
-                throw CheckingError.invalidTolerance("unknown key '\(key)' (keys: rule, atol, rtol, max_ulp, steps, equal_nan)")
+                throw CheckingError.invalidTolerance("unknown key '\(key)' (keys: \(ToleranceOverride.keys.joined(separator: ", ")))")
             }
         }
     }

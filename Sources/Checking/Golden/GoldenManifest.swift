@@ -1,5 +1,6 @@
 import Foundation
 import LockstepCore
+import YAMLSupport
 import Yams
 
 /// `golden/<suite>/<case>/manifest.yaml` (docs/check.md, "Golden store"): the case's inputs and
@@ -35,7 +36,7 @@ public struct GoldenManifest: Codable, Sendable, Equatable {
         self.outputs = outputs
     }
 
-    static let keys: Set<String> = ["schema", "suite", "case", "created", "model", "inputs", "outputs"]
+    static let keys = ["schema", "suite", "case", "created", "model", "inputs", "outputs"]
 }
 
 /// The model a golden case was recorded for.
@@ -47,7 +48,7 @@ public struct ModelReference: Codable, Sendable, Equatable {
         self.path = path
         self.sha256 = sha256
     }
-    static let keys: Set<String> = ["path", "sha256"]
+    static let keys = ["path", "sha256"]
 }
 
 /// One tensor of a golden case.
@@ -73,7 +74,7 @@ public struct GoldenFile: Codable, Sendable, Equatable {
         self.tolerance = tolerance
         self.provenance = provenance
     }
-    static let keys: Set<String> = ["name", "file", "dtype", "shape", "sha256", "tolerance", "provenance"]
+    static let keys = ["name", "file", "dtype", "shape", "sha256", "tolerance", "provenance"]
 }
 
 /// Which runtime, version and command made a golden file.
@@ -91,34 +92,37 @@ public struct Provenance: Codable, Sendable, Equatable {
         self.command = command
         self.form = form
     }
-    static let keys: Set<String> = ["runtime", "version", "command", "form"]
+    static let keys = ["runtime", "version", "command", "form"]
 }
 
 extension GoldenManifest {
-    /// Decodes and validates manifest text read from `path` (for messages): known keys only,
-    /// schema 1, relative `.npy` paths inside the case folder, 64-digit sha256s, unique names,
-    /// valid tolerances.
+    /// Decodes and validates manifest text read from `path` (for messages): known keys only, each
+    /// once, schema 1, relative `.npy` paths inside the case folder, 64-digit sha256s, unique
+    /// names, valid tolerances.
     public static func decode(_ text: String, path: String) throws -> GoldenManifest {
         func fail(_ reason: String) -> CheckingError { .invalidInput(path: path, reason: reason) }
-        let raw: Any?
-        do { raw = try Yams.load(yaml: text) } catch { throw fail("not valid YAML (\(error))") }
-        guard let top = raw as? [String: Any] else { throw fail("expected a mapping at the top level") }
-        try checkKeys(top, allowed: keys, at: "", path: path)
-        if let v = top["schema"] as? Int, v != currentSchema {
-            throw fail("schema \(v) is not one this lockstep reads (\(currentSchema))")
-        }
-        if let model = top["model"] as? [String: Any] { try checkKeys(model, allowed: ModelReference.keys, at: "model.", path: path) }
-        for list in ["inputs", "outputs"] {
-            for (i, entry) in ((top[list] as? [Any]) ?? []).enumerated() {
-                guard let file = entry as? [String: Any] else { throw fail("\(list)[\(i)]: expected a mapping") }
-                try checkKeys(file, allowed: GoldenFile.keys, at: "\(list)[\(i)].", path: path)
-                if let p = file["provenance"] as? [String: Any] {
-                    try checkKeys(p, allowed: Provenance.keys, at: "\(list)[\(i)].provenance.", path: path)
-                }
-                if let t = file["tolerance"] as? [String: Any] {
-                    try checkKeys(t, allowed: ["rule", "atol", "rtol", "max_ulp", "steps", "equal_nan"], at: "\(list)[\(i)].tolerance.", path: path)
+        let yaml = YAMLReader()
+        do {
+            guard let root = try yaml.compose(text), root.mapping != nil else { throw yaml.fail(nil, "expected a mapping at the top level") }
+            let top = try yaml.mapping(root, "", allowed: keys)
+            if let node = top["schema"], let v = node.int, v != currentSchema {
+                throw yaml.fail(node, "schema \(v) is not one this lockstep reads (\(currentSchema))")
+            }
+            if let model = top["model"], model.mapping != nil { _ = try yaml.mapping(model, "model", allowed: ModelReference.keys) }
+            for list in ["inputs", "outputs"] {
+                guard let items = top[list]?.sequence else { continue }
+                for (i, entry) in items.enumerated() {
+                    let file = try yaml.mapping(entry, "\(list)[\(i)]", allowed: GoldenFile.keys)
+                    if let p = file["provenance"], p.mapping != nil {
+                        _ = try yaml.mapping(p, "\(list)[\(i)].provenance", allowed: Provenance.keys)
+                    }
+                    if let t = file["tolerance"], t.mapping != nil {
+                        _ = try yaml.mapping(t, "\(list)[\(i)].tolerance", allowed: ToleranceOverride.keys)
+                    }
                 }
             }
+        } catch let problem as YAMLProblem {
+            throw CheckingError.invalidInput(path: problem.place(in: path), reason: problem.reason)
         }
         let manifest: GoldenManifest
         do { manifest = try YAMLDecoder().decode(GoldenManifest.self, from: text) } catch let DecodingError.keyNotFound(key, context) {
@@ -132,12 +136,6 @@ extension GoldenManifest {
         }
         try manifest.validate(path: path)
         return manifest
-    }
-
-    static func checkKeys(_ map: [String: Any], allowed: Set<String>, at prefix: String, path: String) throws {
-        if let unknown = map.keys.sorted().first(where: { !allowed.contains($0) }) {
-            throw CheckingError.invalidInput(path: path, reason: "unknown key '\(prefix)\(unknown)' (keys: \(allowed.sorted().joined(separator: ", ")))")
-        }
     }
 
     func validate(path: String) throws {

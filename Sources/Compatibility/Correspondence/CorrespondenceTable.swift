@@ -1,5 +1,6 @@
 import Foundation
 import LockstepCore
+import YAMLSupport
 import Yams
 
 /// `opsets/correspondence/eliminations.yaml`: which ops of a converted form compute an ONNX op,
@@ -89,119 +90,102 @@ public struct CorrespondenceTable: Sendable {
 
     /// Parses the table's YAML text (`path` names it in errors).
     public static func parse(_ text: String, path: String) throws -> CorrespondenceTable {
-        func fail(_ node: Yams.Node?, _ reason: String) -> CompatibilityError {
-            .invalidTargetFile(path: path, line: node?.mark?.line, reason: reason)
-        }
-        let root: Yams.Node
         do {
-            guard let parsed = try Yams.compose(yaml: text) else { throw fail(nil, "empty file") }
-            root = parsed
-        } catch let error as CompatibilityError { throw error } catch {
-            throw fail(nil, "not valid YAML (\(error))")
+            return try Reader().table(text, path: path)
+        } catch let problem as YAMLProblem {
+            throw CompatibilityError.invalidTargetFile(path: path, line: problem.line, reason: problem.reason)
         }
-        /// A mapping node's entries by key, after checking every key is allowed.
-        struct Map {
-            var entries: [String: Yams.Node] = [:]
-            var pairs: [(Yams.Node, Yams.Node)] = []
-            subscript(_ key: String) -> Yams.Node? { entries[key] }
+    }
+
+    static let topKeys = ["schema", "kind", "sources", "counterparts", "rules", "target_ops"]
+    static let sourceKeys = ["id", "title", "url", "version"]
+    static let ruleKeys = ["id", "ops", "formats", "action", "into", "attribute", "when", "reason", "source"]
+    static let attributeKeys = ["name", "values"]
+    static let conditionKeys = ["inference", "constant_inputs", "single_consumer", "constant_operand", "noop_shape", "layout_permutation", "clip"]
+    static let targetOpKeys = ["op", "reason", "source"]
+}
+
+/// The table's domain rules over the shared strict reading (`YAMLReading`).
+private struct Reader: YAMLReading {
+    /// The value under `key`, which must be there.
+    func required(_ map: YAMLMapping, _ node: Yams.Node, _ key: String, _ what: String) throws -> Yams.Node {
+        guard let value = map[key] else { throw fail(node, "\(what): missing '\(key)'") }
+        return value
+    }
+
+    func strings(_ node: Yams.Node, _ what: String) throws -> [String] {
+        try list(node, what).map { try string($0, what) }
+    }
+
+    func format(_ text: String, _ node: Yams.Node) throws -> ModelFormat {
+        guard let f = ModelFormat(rawValue: text) else {
+            throw fail(node, "unknown format '\(text)' (formats: \(ModelFormat.allCases.map(\.rawValue).joined(separator: ", ")))")
         }
-        func map(_ node: Yams.Node?, _ what: String) throws -> Map {
-            guard let node, let m = node.mapping else { throw fail(node, "\(what): expected a mapping") }
-            var out = Map()
-            for (k, v) in m {
-                out.pairs.append((k, v))
-                if let name = k.string { out.entries[name] = v }
-            }
-            return out
-        }
-        func keys(_ map: Map, _ allowed: Set<String>, _ at: String) throws {
-            for (k, _) in map.pairs {
-                guard let name = k.string, allowed.contains(name) else {
-                    throw fail(k, "unknown key '\(at)\(k.string ?? "?")' (keys: \(allowed.sorted().joined(separator: ", ")))")
-                }
-            }
-        }
+        return f
+    }
+
+    func table(_ text: String, path: String) throws -> CorrespondenceTable {
+        typealias T = CorrespondenceTable
+        guard let root = try compose(text) else { throw fail(nil, "empty file") }
         guard root.mapping != nil else { throw fail(root, "expected a mapping at the top level") }
-        let top = try map(root, "top level")
-        func string(_ node: Yams.Node?, _ what: String) throws -> String {
-            guard let node, let s = node.string, node.scalar != nil else { throw fail(node, "\(what): expected a string") }
-            return s
-        }
-        func strings(_ node: Yams.Node?, _ what: String) throws -> [String] {
-            guard let node, let seq = node.sequence else { throw fail(node, "\(what): expected a list") }
-            return try seq.map { try string($0, what) }
-        }
-        func format(_ node: Yams.Node) throws -> ModelFormat {
-            guard let s = node.string, let f = ModelFormat(rawValue: s) else {
-                throw fail(node, "unknown format '\(node.string ?? "?")' (formats: onnx, tflite, tensorrt)")
-            }
-            return f
-        }
-        try keys(top, ["schema", "kind", "sources", "counterparts", "rules", "target_ops"], "")
+        let top = try mapping(root, "", allowed: T.topKeys)
         guard top["schema"]?.int == 1 else { throw fail(top["schema"], "schema: expected 1") }
         guard top["kind"]?.string == "correspondence" else { throw fail(top["kind"], "kind: expected 'correspondence'") }
 
-        var sources: [Source] = []
-        for node in top["sources"]?.sequence ?? [] {
-            let m = try map(node, "sources")
-            try keys(m, ["id", "title", "url", "version"], "sources.")
-            sources.append(Source(id: try string(m["id"], "sources.id"), title: try string(m["title"], "sources.title"),
-                                  url: try string(m["url"], "sources.url"), version: try string(m["version"], "sources.version")))
+        var sources: [T.Source] = []
+        for node in try top["sources"].map({ try list($0, "sources") }) ?? [] {
+            let m = try mapping(node, "sources", allowed: T.sourceKeys)
+            func field(_ key: String) throws -> String { try string(try required(m, node, key, "sources"), "sources.\(key)") }
+            sources.append(T.Source(id: try field("id"), title: try field("title"), url: try field("url"), version: try field("version")))
         }
         guard !sources.isEmpty else { throw fail(top["sources"], "sources: at least one source is required") }
         let sourceIDs = Set(sources.map(\.id))
-        func source(_ node: Yams.Node?, _ at: String) throws -> String {
-            let id = try string(node, "\(at).source")
-            guard sourceIDs.contains(id) else { throw fail(node, "\(at): source '\(id)' is not declared under sources") }
+        func source(_ m: YAMLMapping, _ node: Yams.Node, _ at: String) throws -> String {
+            let value = try required(m, node, "source", at)
+            let id = try string(value, "\(at).source")
+            guard sourceIDs.contains(id) else { throw fail(value, "\(at): source '\(id)' is not declared under sources") }
             return id
         }
 
         var counterparts: [ModelFormat: [String: [String]]] = [:]
         if let c = top["counterparts"] {
-            for (k, v) in try map(c, "counterparts").pairs {
-                let f = try format(k)
+            for entry in try freeMapping(c, "counterparts") {
+                let f = try format(entry.key, entry.keyNode)
                 var table: [String: [String]] = [:]
-                for (op, list) in try map(v, "counterparts.\(f)").pairs {
-                    let name = try string(op, "counterparts.\(f)")
-                    guard table[name] == nil else { throw fail(op, "counterparts.\(f): '\(name)' appears twice") }
-                    table[name] = try strings(list, "counterparts.\(f).\(name)")
+                for op in try freeMapping(entry.value, "counterparts.\(f)") {
+                    table[op.key] = try strings(op.value, "counterparts.\(f).\(op.key)")
                 }
                 counterparts[f] = table
             }
         }
 
-        var rules: [Rule] = []
-        for node in top["rules"]?.sequence ?? [] {
-            let m = try map(node, "rules")
-            try keys(m, ["id", "ops", "formats", "action", "into", "attribute", "when", "reason", "source"], "rules.")
-            let id = try string(m["id"], "rules.id")
-            guard !rules.contains(where: { $0.id == id }) else { throw fail(m["id"], "rules: id '\(id)' appears twice") }
+        var rules: [T.Rule] = []
+        for node in try top["rules"].map({ try list($0, "rules") }) ?? [] {
+            let m = try mapping(node, "rules", allowed: T.ruleKeys)
+            let idNode = try required(m, node, "id", "rules")
+            let id = try string(idNode, "rules.id")
+            guard !rules.contains(where: { $0.id == id }) else { throw fail(idNode, "rules: id '\(id)' appears twice") }
             let at = "rule '\(id)'"
-            let actionName = try string(m["action"], "\(at).action")
-            guard let action = Action(rawValue: actionName) else {
-                throw fail(m["action"], "\(at): unknown action '\(actionName)' (actions: \(Action.allCases.map(\.rawValue).joined(separator: ", ")))")
+            let actionNode = try required(m, node, "action", at)
+            let actionName = try string(actionNode, "\(at).action")
+            guard let action = T.Action(rawValue: actionName) else {
+                throw fail(actionNode, "\(at): unknown action '\(actionName)' (actions: \(T.Action.allCases.map(\.rawValue).joined(separator: ", ")))")
             }
-            var rule = Rule(id: id, ops: try strings(m["ops"], "\(at).ops"), formats: try (m["formats"]?.sequence ?? []).map(format),
-                            action: action, into: try m["into"].map { try strings($0, "\(at).into") } ?? [], attribute: nil,
-                            attributeValues: [], when: Conditions(), reason: try string(m["reason"], "\(at).reason"),
-                            source: try source(m["source"], at))
+            let formats = try m["formats"].map { try list($0, "\(at).formats").map { try format(try string($0, "\(at).formats"), $0) } } ?? []
+            var rule = T.Rule(id: id, ops: try strings(try required(m, node, "ops", at), "\(at).ops"), formats: formats,
+                              action: action, into: try m["into"].map { try strings($0, "\(at).into") } ?? [], attribute: nil,
+                              attributeValues: [], when: T.Conditions(), reason: try string(try required(m, node, "reason", at), "\(at).reason"),
+                              source: try source(m, node, at))
             guard !rule.formats.isEmpty else { throw fail(node, "\(at): formats: at least one format is required") }
             if action == .fuse && rule.into.isEmpty { throw fail(node, "\(at): a fuse rule needs 'into' (the producer ops that absorb it)") }
             if let a = m["attribute"] {
-                let am = try map(a, "\(at).attribute")
-                try keys(am, ["name", "values"], "\(at).attribute.")
-                rule.attribute = try string(am["name"], "\(at).attribute.name")
-                rule.attributeValues = try strings(am["values"], "\(at).attribute.values")
+                let am = try mapping(a, "\(at).attribute", allowed: T.attributeKeys)
+                rule.attribute = try string(try required(am, a, "name", "\(at).attribute"), "\(at).attribute.name")
+                rule.attributeValues = try strings(try required(am, a, "values", "\(at).attribute"), "\(at).attribute.values")
             }
             if let w = m["when"] {
-                let wm = try map(w, "\(at).when")
-                try keys(wm, ["inference", "constant_inputs", "single_consumer", "constant_operand", "noop_shape", "layout_permutation", "clip"],
-                         "\(at).when.")
-                func flag(_ key: String) throws -> Bool? {
-                    guard let n = wm[key] else { return nil }
-                    guard let b = n.bool else { throw fail(n, "\(at).when.\(key): expected true or false") }
-                    return b
-                }
+                let wm = try mapping(w, "\(at).when", allowed: T.conditionKeys)
+                func flag(_ key: String) throws -> Bool? { try wm[key].map { try bool($0, "\(at).when.\(key)") } }
                 rule.when.inference = try flag("inference")
                 rule.when.constantInputs = try flag("constant_inputs")
                 rule.when.singleConsumer = try flag("single_consumer")
@@ -218,16 +202,15 @@ public struct CorrespondenceTable: Sendable {
             rules.append(rule)
         }
 
-        var targetOps: [ModelFormat: [TargetOp]] = [:]
+        var targetOps: [ModelFormat: [T.TargetOp]] = [:]
         if let t = top["target_ops"] {
-            for (k, v) in try map(t, "target_ops").pairs {
-                let f = try format(k)
-                guard let seq = v.sequence else { throw fail(v, "target_ops.\(f): expected a list") }
-                targetOps[f] = try seq.map { n in
-                    let m = try map(n, "target_ops.\(f)")
-                    try keys(m, ["op", "reason", "source"], "target_ops.\(f).")
-                    return TargetOp(op: try string(m["op"], "target_ops.op"), reason: try string(m["reason"], "target_ops.reason"),
-                                    source: try source(m["source"], "target_ops.\(f)"))
+            for entry in try freeMapping(t, "target_ops") {
+                let f = try format(entry.key, entry.keyNode)
+                targetOps[f] = try list(entry.value, "target_ops.\(f)").map { n in
+                    let m = try mapping(n, "target_ops.\(f)", allowed: T.targetOpKeys)
+                    return T.TargetOp(op: try string(try required(m, n, "op", "target_ops.\(f)"), "target_ops.op"),
+                                      reason: try string(try required(m, n, "reason", "target_ops.\(f)"), "target_ops.reason"),
+                                      source: try source(m, n, "target_ops.\(f)"))
                 }
             }
         }

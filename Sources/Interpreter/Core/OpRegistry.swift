@@ -47,27 +47,8 @@ public struct OpRegistry: Sendable {
         table[Self.key(domain, name)]?.map(\.versions) ?? []
     }
 
-    /// Up to three registered op names closest to `name` (edit distance, case-insensitive).
+    /// Up to three registered op names closest to `name` (`Suggestions`, case-insensitive).
     public func suggestions(for name: String) -> [String] {
-        let target = name.lowercased()
-        let scored = opNames.map { ($0, Self.distance(target, $0.lowercased())) }
-        let limit = max(2, target.count / 3)
-        return scored.filter { $0.1 <= limit }.sorted { $0.1 != $1.1 ? $0.1 < $1.1 : $0.0 < $1.0 }.prefix(3).map(\.0)
-    }
-
-    static func distance(_ a: String, _ b: String) -> Int {
-        let a = Array(a), b = Array(b)
-        if a.isEmpty { return b.count }
-        if b.isEmpty { return a.count }
-        var previous = Array(0...b.count)
-        var current = [Int](repeating: 0, count: b.count + 1)
-        for i in 1...a.count {
-            current[0] = i
-            for j in 1...b.count {
-                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-            }
-            swap(&previous, &current)
-        }
-        return previous[b.count]
+        Suggestions.closest(to: name, in: opNames)
     }
 }

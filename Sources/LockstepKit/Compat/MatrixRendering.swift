@@ -1,6 +1,7 @@
 import Compatibility
 import Foundation
 import LockstepCore
+import Reporting
 
 /// Markdown, CSV, JSON and self-contained HTML of a `CompatibilityMatrix`. Deterministic: no
 /// dates, sorted keys, rows and columns in the matrix's order.
@@ -123,23 +124,8 @@ public enum MatrixRendering {
 
     // MARK: HTML
 
-    /// Escapes text for HTML element content and attribute values.
-    public static func escape(_ s: String) -> String {
-        var out = ""
-        out.reserveCapacity(s.count)
-        for ch in s.unicodeScalars {
-            switch ch {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default:
-                if ch.value < 0x20, ch != "\n", ch != "\t" { out += "&#\(ch.value);" } else { out.unicodeScalars.append(ch) }
-            }
-        }
-        return out
-    }
+    /// Escapes text for HTML element content and attribute values: the reports' `HTMLText`.
+    static func escape(_ s: String) -> String { HTMLText.escape(s) }
 
     static func cssClass(_ v: Verdict) -> String { "v-\(v.rawValue)" }
 

@@ -2,6 +2,7 @@ import Checking
 import Foundation
 import LockstepCore
 import Reporting
+import YAMLSupport
 import Yams
 
 /// Reads and validates a suite file. Every problem is one error naming the place:
@@ -15,7 +16,7 @@ public enum SuiteLoader {
     public static let modelKeys = ["name", "onnx", "tflite", "tensorrt", "targets", "precision", "dla", "inputs", "golden", "random_inputs", "dims",
                                    "tolerances", "accuracy"]
     public static let failOnKeys = ["severity", "kinds"]
-    public static let toleranceKeys = ["rule", "atol", "rtol", "max_ulp", "steps", "equal_nan"]
+    public static let toleranceKeys = ToleranceOverride.keys
     public static let accuracyThresholdKeys = ["max_drop", "alpha", "min_support", "bootstrap", "seed", "class_max_drop"]
     public static let modelAccuracyKeys = ["dataset", "classes", "preprocess", "output", "reference", "candidates", "top_k"] + accuracyThresholdKeys
 
@@ -40,100 +41,24 @@ public enum SuiteLoader {
     /// Parses suite YAML; relative paths are resolved against `directory` and must exist.
     public static func parse(yaml: String, path: String, directory: String, sha256: String = "") throws -> Suite {
         let reader = SuiteReader(path: path, directory: directory)
-        let root: Yams.Node?
-        do { root = try Yams.compose(yaml: yaml) } catch let error as YamlError {
-            throw reader.yamlError(error)
-        } catch {
-            throw LockstepError.unsupportedFormat(path: path, reason: "not YAML: \(error)")
+        do {
+            guard let root = try reader.compose(yaml) else {
+                throw YAMLProblem(line: nil, reason: "empty file: a suite lists at least one model (docs/gate.md)")
+            }
+            var suite = try reader.suite(root)
+            suite.sha256 = sha256
+            return suite
+        } catch let problem as YAMLProblem {
+            throw LockstepError.unsupportedFormat(path: problem.place(in: path), reason: problem.reason)
         }
-        guard let root else { throw LockstepError.unsupportedFormat(path: path, reason: "empty file: a suite lists at least one model (docs/gate.md)") }
-        var suite = try reader.suite(root)
-        suite.sha256 = sha256
-        return suite
     }
 }
 
-private struct SuiteReader {
+private struct SuiteReader: YAMLReading {
     let path: String
     let directory: String
 
-    func fail(_ node: Yams.Node?, _ reason: String) -> LockstepError {
-        if let line = node?.mark?.line { return .unsupportedFormat(path: "\(path):\(line)", reason: reason) }
-        return .unsupportedFormat(path: path, reason: reason)
-    }
-
-    func yamlError(_ error: YamlError) -> LockstepError {
-        switch error {
-        case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
-             .composer(let context, let problem, let mark, _):
-            let prefix = context.map { "\($0.text) " } ?? ""
-            return .unsupportedFormat(path: "\(path):\(mark.line)", reason: "not valid YAML: \(prefix)\(problem)")
-        default:
-            return .unsupportedFormat(path: path, reason: "not valid YAML: \(error)")
-        }
-    }
-
-    // MARK: Values
-
-    func mapping(_ node: Yams.Node, _ what: String, allowed: [String]) throws -> [(key: String, keyNode: Yams.Node, value: Yams.Node)] {
-        guard let m = node.mapping else { throw fail(node, "\(what) must be a mapping, found \(describe(node))") }
-        var seen = Set<String>()
-        var out: [(String, Yams.Node, Yams.Node)] = []
-        for (k, v) in m {
-            guard let key = k.scalar?.string else { throw fail(k, "\(what): keys must be plain text") }
-            guard allowed.contains(key) else {
-                let hint = closest(key, allowed).map { " (did you mean '\($0)'?)" } ?? ""
-                throw fail(k, "\(what): unknown key '\(key)'\(hint); allowed: \(allowed.joined(separator: ", "))")
-            }
-            guard seen.insert(key).inserted else { throw fail(k, "\(what): duplicate key '\(key)'") }
-            out.append((key, k, v))
-        }
-        return out
-    }
-
-    /// Free-form keys (tolerance targets, class names): text keys, no duplicates.
-    func freeMapping(_ node: Yams.Node, _ what: String) throws -> [(key: String, keyNode: Yams.Node, value: Yams.Node)] {
-        guard let m = node.mapping else { throw fail(node, "\(what) must be a mapping, found \(describe(node))") }
-        var seen = Set<String>()
-        var out: [(String, Yams.Node, Yams.Node)] = []
-        for (k, v) in m {
-            guard let key = k.scalar?.string, !key.isEmpty else { throw fail(k, "\(what): keys must be plain text") }
-            guard seen.insert(key).inserted else { throw fail(k, "\(what): duplicate key '\(key)'") }
-            out.append((key, k, v))
-        }
-        return out
-    }
-
-    func describe(_ node: Yams.Node) -> String {
-        switch node {
-        case .mapping: return "a mapping"
-        case .sequence: return "a list"
-        case .scalar(let s): return node.null != nil ? "nothing (null)" : "'\(s.string)'"
-        }
-    }
-
-    func string(_ node: Yams.Node, _ what: String) throws -> String {
-        guard case .scalar(let s) = node, node.null == nil else { throw fail(node, "\(what) must be text, found \(describe(node))") }
-        guard !s.string.trimmingCharacters(in: .whitespaces).isEmpty else { throw fail(node, "\(what) must not be empty") }
-        return s.string
-    }
-
-    func int(_ node: Yams.Node, _ what: String, min: Int? = nil) throws -> Int {
-        guard node.scalar != nil, let i = node.int else { throw fail(node, "\(what) must be an integer, found \(describe(node))") }
-        if let min, i < min { throw fail(node, "\(what) must be at least \(min), found \(i)") }
-        return i
-    }
-
-    func bool(_ node: Yams.Node, _ what: String) throws -> Bool {
-        guard node.scalar != nil, let b = node.bool else { throw fail(node, "\(what) must be true or false, found \(describe(node))") }
-        return b
-    }
-
-    func number(_ node: Yams.Node, _ what: String) throws -> Double {
-        if node.scalar != nil, let i = node.int { return Double(i) }
-        if node.scalar != nil, let f = node.float, f.isFinite { return f }
-        throw fail(node, "\(what) must be a finite number, found \(describe(node))")
-    }
+    // MARK: Values (the generic ones are YAMLReading's)
 
     func fraction(_ node: Yams.Node, _ what: String, open: Bool) throws -> Double {
         let v = try number(node, what)
@@ -141,14 +66,9 @@ private struct SuiteReader {
         return v
     }
 
-    func list(_ node: Yams.Node, _ what: String) throws -> [Yams.Node] {
-        if let s = node.sequence { return Array(s) }
-        throw fail(node, "\(what) must be a list, found \(describe(node))")
-    }
-
     /// A path from the file, resolved against the suite's folder; it must exist.
     func existingPath(_ node: Yams.Node, _ what: String) throws -> String {
-        let raw = try string(node, what)
+        let raw = try nonEmptyString(node, what)
         let resolved = resolve(raw)
         guard FileManager.default.fileExists(atPath: resolved) else { throw fail(node, "\(what): '\(raw)' does not exist (paths are relative to the suite file's folder)") }
         return resolved
@@ -159,54 +79,34 @@ private struct SuiteReader {
         return (directory as NSString).appendingPathComponent(raw)
     }
 
-    func closest(_ key: String, _ allowed: [String]) -> String? {
-        func distance(_ a: [Character], _ b: [Character]) -> Int {
-            var row = Array(0...b.count)
-            for i in 1...max(a.count, 1) where !a.isEmpty {
-                var previous = row[0]
-                row[0] = i
-                for j in 1...max(b.count, 1) where !b.isEmpty {
-                    let current = row[j]
-                    row[j] = Swift.min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1] == b[j - 1] ? 0 : 1))
-                    previous = current
-                }
-            }
-            return row[b.count]
-        }
-        let scored = allowed.map { ($0, distance(Array(key), Array($0))) }.filter { $0.1 <= Swift.max(2, key.count / 3) }
-        return scored.min { $0.1 < $1.1 }?.0
-    }
-
     // MARK: The suite
 
     func suite(_ root: Yams.Node) throws -> Suite {
         let pairs = try mapping(root, "the suite", allowed: SuiteLoader.topKeys)
-        var byKey: [String: (Yams.Node, Yams.Node)] = [:]
-        for p in pairs { byKey[p.key] = (p.keyNode, p.value) }
-        guard let versionNode = byKey["version"]?.1 else { throw fail(root, "the suite: missing 'version: 1'") }
+        guard let versionNode = pairs["version"] else { throw fail(root, "the suite: missing 'version: 1'") }
         let version = try int(versionNode, "version")
         guard version == 1 else { throw fail(versionNode, "version \(version) is not one this lockstep reads (1)") }
-        let name = try byKey["name"].map { try string($0.1, "name") } ?? ((path as NSString).lastPathComponent as NSString).deletingPathExtension
+        let name = try pairs["name"].map { try nonEmptyString($0, "name") } ?? ((path as NSString).lastPathComponent as NSString).deletingPathExtension
 
         var policy = GatePolicyRecord(failOn: .error)
-        if let node = byKey["fail_on"]?.1 { policy = try failOn(node) }
+        if let node = pairs["fail_on"] { policy = try failOn(node) }
         var baseline: String?
-        if let node = byKey["baseline"]?.1 { baseline = resolve(try string(node, "baseline")) }
+        if let node = pairs["baseline"] { baseline = resolve(try nonEmptyString(node, "baseline")) }
         var margin = 0.0
-        if let node = byKey["baseline_margin"]?.1 {
+        if let node = pairs["baseline_margin"] {
             margin = try number(node, "baseline_margin")
             guard margin >= 0 else { throw fail(node, "baseline_margin must be at least 0 (a relative change: 0.05 = 5%)") }
         }
-        let reportDirectory = try byKey["report_dir"].map { resolve(try string($0.1, "report_dir")) }
-        let opsets = try byKey["opsets"].map { try existingPath($0.1, "opsets") }
+        let reportDirectory = try pairs["report_dir"].map { resolve(try nonEmptyString($0, "report_dir")) }
+        let opsets = try pairs["opsets"].map { try existingPath($0, "opsets") }
         var tolerances = TolerancePolicy()
-        if let node = byKey["tolerances"]?.1 { try addTolerances(node, "tolerances", to: &tolerances) }
+        if let node = pairs["tolerances"] { try addTolerances(node, "tolerances", to: &tolerances) }
         var thresholds = Thresholds()
-        if let node = byKey["accuracy"]?.1 {
+        if let node = pairs["accuracy"] {
             let pairs = try mapping(node, "accuracy", allowed: SuiteLoader.accuracyThresholdKeys)
-            thresholds = try self.thresholds(pairs, "accuracy", base: thresholds)
+            thresholds = try self.thresholds(pairs.entries, "accuracy", base: thresholds)
         }
-        guard let modelsNode = byKey["models"]?.1 else { throw fail(root, "the suite: missing 'models' (a list of models: docs/gate.md)") }
+        guard let modelsNode = pairs["models"] else { throw fail(root, "the suite: missing 'models' (a list of models: docs/gate.md)") }
         let items = try list(modelsNode, "models")
         guard !items.isEmpty else { throw fail(modelsNode, "models: the list is empty") }
         var models: [SuiteModel] = []
@@ -223,7 +123,7 @@ private struct SuiteReader {
 
     func failOn(_ node: Yams.Node) throws -> GatePolicyRecord {
         func severity(_ n: Yams.Node) throws -> Severity {
-            let text = try string(n, "fail_on severity")
+            let text = try nonEmptyString(n, "fail_on severity")
             guard let s = Severity(rawValue: text) else { throw fail(n, "fail_on: severity '\(text)' is not info, warning or error") }
             return s
         }
@@ -237,10 +137,10 @@ private struct SuiteReader {
             default:
                 var list: [FindingKind] = []
                 for k in try self.list(p.value, "fail_on.kinds") {
-                    let text = try string(k, "fail_on.kinds")
+                    let text = try nonEmptyString(k, "fail_on.kinds")
                     guard let kind = FindingKind(rawValue: text) else {
                         let all = FindingKind.allCases.map(\.rawValue)
-                        let hint = closest(text, all).map { " (did you mean '\($0)'?)" } ?? ""
+                        let hint = Suggestions.closest(to: text, in: all, limit: 1).first.map { " (did you mean '\($0)'?)" } ?? ""
                         throw fail(k, "fail_on.kinds: '\(text)' is not a finding kind\(hint); kinds: \(all.joined(separator: ", "))")
                     }
                     list.append(kind)
@@ -276,7 +176,7 @@ private struct SuiteReader {
         var classMaxDrop: [String: Double] = [:]
     }
 
-    func thresholds(_ pairs: [(key: String, keyNode: Yams.Node, value: Yams.Node)], _ what: String, base: Thresholds) throws -> Thresholds {
+    func thresholds(_ pairs: [YAMLEntry], _ what: String, base: Thresholds) throws -> Thresholds {
         var t = base
         for p in pairs {
             switch p.key {
@@ -304,7 +204,7 @@ private struct SuiteReader {
         let label = "models[\(i)]" + ((nameNode?.scalar?.string).map { " (\($0))" } ?? "")
         let pairs = try mapping(node, label, allowed: SuiteLoader.modelKeys)
         guard let nameNode else { throw fail(node, "\(label): missing 'name'") }
-        var m = SuiteModel(name: try string(nameNode, "\(label).name"), line: node.mark?.line ?? 0)
+        var m = SuiteModel(name: try nonEmptyString(nameNode, "\(label).name"), line: node.mark?.line ?? 0)
         m.tolerances = tolerances
         var accuracyNode: Yams.Node?
         var targetNodes: [Yams.Node] = []
@@ -317,13 +217,13 @@ private struct SuiteReader {
             case "tensorrt": m.tensorRT = try existingPath(p.value, what)
             case "targets":
                 targetNodes = p.value.scalar != nil ? [p.value] : try list(p.value, what)
-                m.targets = try targetNodes.map { try string($0, what) }
+                m.targets = try targetNodes.map { try nonEmptyString($0, what) }
                 m.targetLines = targetNodes.map { $0.mark?.line ?? m.line }
                 if let dup = Dictionary(grouping: m.targets, by: { $0 }).first(where: { $0.value.count > 1 })?.key {
                     throw fail(p.value, "\(what): '\(dup)' is listed twice")
                 }
             case "precision":
-                let text = try string(p.value, what)
+                let text = try nonEmptyString(p.value, what)
                 do { _ = try Compat.precision(text) } catch { throw fail(p.value, "\(what): '\(text)' is not a precision (int8, fp16, bf16, fp8, fp32, int4, fp4)") }
                 m.precision = text
             case "dla": m.dla = try bool(p.value, what)
@@ -350,13 +250,11 @@ private struct SuiteReader {
 
     func accuracy(_ node: Yams.Node, label: String, model: SuiteModel, thresholds: Thresholds) throws -> SuiteAccuracy {
         let pairs = try mapping(node, label, allowed: SuiteLoader.modelAccuracyKeys)
-        var byKey: [String: (Yams.Node, Yams.Node)] = [:]
-        for p in pairs { byKey[p.key] = (p.keyNode, p.value) }
-        guard let datasetNode = byKey["dataset"]?.1 else { throw fail(node, "\(label): missing 'dataset'") }
+        guard let datasetNode = pairs["dataset"] else { throw fail(node, "\(label): missing 'dataset'") }
         let t = try self.thresholds(pairs.filter { SuiteLoader.accuracyThresholdKeys.contains($0.key) }, label, base: thresholds)
         /// `onnx` / `tflite` name the model's forms; anything else is a path.
         func form(_ n: Yams.Node, _ what: String) throws -> String {
-            let text = try string(n, what)
+            let text = try nonEmptyString(n, what)
             switch text {
             case "onnx":
                 guard let p = model.onnx else { throw fail(n, "\(what): 'onnx', but the model has no onnx form") }
@@ -369,23 +267,23 @@ private struct SuiteReader {
             }
         }
         let reference: String
-        if let r = byKey["reference"]?.1 {
+        if let r = pairs["reference"] {
             reference = try form(r, "\(label).reference")
         } else if let onnx = model.onnx {
             reference = onnx
         } else {
             throw fail(node, "\(label): missing 'reference' (the model has no onnx form to default to)")
         }
-        guard let candidatesNode = byKey["candidates"]?.1 else { throw fail(node, "\(label): missing 'candidates' (forms or files to compare with the reference)") }
+        guard let candidatesNode = pairs["candidates"] else { throw fail(node, "\(label): missing 'candidates' (forms or files to compare with the reference)") }
         let items = candidatesNode.scalar != nil ? [candidatesNode] : try list(candidatesNode, "\(label).candidates")
         guard !items.isEmpty else { throw fail(candidatesNode, "\(label).candidates: the list is empty") }
         let candidates = try items.map { try form($0, "\(label).candidates") }
         var topK: Int?
-        if let k = byKey["top_k"]?.1 { topK = try int(k, "\(label).top_k", min: 1) }
+        if let k = pairs["top_k"] { topK = try int(k, "\(label).top_k", min: 1) }
         return SuiteAccuracy(dataset: try existingPath(datasetNode, "\(label).dataset"),
-                             classes: try byKey["classes"].map { try existingPath($0.1, "\(label).classes") },
-                             preprocess: try byKey["preprocess"].map { try existingPath($0.1, "\(label).preprocess") },
-                             output: try byKey["output"].map { try string($0.1, "\(label).output") },
+                             classes: try pairs["classes"].map { try existingPath($0, "\(label).classes") },
+                             preprocess: try pairs["preprocess"].map { try existingPath($0, "\(label).preprocess") },
+                             output: try pairs["output"].map { try nonEmptyString($0, "\(label).output") },
                              reference: reference, candidates: candidates, policy: t.policy, topK: topK, classMaxDrop: t.classMaxDrop)
     }
 }

@@ -115,15 +115,9 @@ public enum ModelRun {
         var perStep = [[String: Value]](repeating: [:], count: steps)
         var generated: [String] = []
         var generator = SeededGenerator(seed: options.randomSeed ?? 0)
-        let declared = model.graph.runtimeInputs
-        let knownNames = Set(declared.map(\.name))
-        for name in options.inputFiles.keys where !knownNames.contains(name) {
-            throw LockstepError.invalidArgument("--input \(name)=…: the model has no input '\(name)' (inputs: \(declared.map(\.name).joined(separator: ", ")))")
-        }
-        for (index, input) in declared.enumerated() {
-            var file = options.inputFiles[input.name]
-            if file == nil, let dir = options.inputDirectory { file = inputFile(in: dir, name: input.name, index: index) }
-            if let file {
+        for (index, input) in try declaredInputs(of: model, options: options).enumerated() {
+            switch try source(of: input, index: index, options: options) {
+            case .file(let file):
                 let t = try Npy.read(path: file)
                 guard t.rank >= 1, t.shape[0] >= steps else {
                     throw LockstepError.unsupportedFormat(path: file, reason: "--steps \(steps) needs a leading axis of at least \(steps) steps, found shape \(t.shape)")
@@ -138,14 +132,11 @@ public enum ModelRun {
                         throw LockstepError.unsupportedFormat(path: file, reason: error.reason)
                     }
                 }
-            } else if options.randomSeed != nil {
+            case .random:
                 for i in 0..<steps {
                     perStep[i][input.name] = .tensor(try RandomInputs.make(for: input, generator: &generator, dimensions: options.dimensions))
                 }
                 generated.append(input.name)
-            } else {
-                throw LockstepError.invalidArgument(
-                    "input '\(input.name)' (\(input.type)) has no value: pass --input \(input.name)=FILE.npy, --inputs DIR or --random-inputs SEED")
             }
         }
         return (perStep, generated)
@@ -196,25 +187,42 @@ public enum ModelRun {
         var feeds: [String: Value] = [:]
         var generated: [String] = []
         var generator = SeededGenerator(seed: options.randomSeed ?? 0)
+        for (index, input) in try declaredInputs(of: model, options: options).enumerated() {
+            switch try source(of: input, index: index, options: options) {
+            case .file(let file):
+                feeds[input.name] = .tensor(try Npy.read(path: file))
+            case .random:
+                feeds[input.name] = .tensor(try RandomInputs.make(for: input, generator: &generator, dimensions: options.dimensions))
+                generated.append(input.name)
+            }
+        }
+        return (feeds, generated)
+    }
+
+    /// Where an input's value comes from.
+    enum InputSource: Equatable {
+        case file(String)
+        case random
+    }
+
+    /// The model's runtime inputs, after checking that every `--input NAME=…` names one of them.
+    static func declaredInputs(of model: Model, options: Options) throws -> [ValueInfo] {
         let declared = model.graph.runtimeInputs
         let knownNames = Set(declared.map(\.name))
         for name in options.inputFiles.keys where !knownNames.contains(name) {
             throw LockstepError.invalidArgument("--input \(name)=…: the model has no input '\(name)' (inputs: \(declared.map(\.name).joined(separator: ", ")))")
         }
-        for (index, input) in declared.enumerated() {
-            if let file = options.inputFiles[input.name] {
-                feeds[input.name] = .tensor(try Npy.read(path: file))
-            } else if let dir = options.inputDirectory, let file = inputFile(in: dir, name: input.name, index: index) {
-                feeds[input.name] = .tensor(try Npy.read(path: file))
-            } else if options.randomSeed != nil {
-                feeds[input.name] = .tensor(try RandomInputs.make(for: input, generator: &generator, dimensions: options.dimensions))
-                generated.append(input.name)
-            } else {
-                throw LockstepError.invalidArgument(
-                    "input '\(input.name)' (\(input.type)) has no value: pass --input \(input.name)=FILE.npy, --inputs DIR or --random-inputs SEED")
-            }
-        }
-        return (feeds, generated)
+        return declared
+    }
+
+    /// An input's value: the file named on the command line, then the file for it in `--inputs
+    /// DIR`, then seeded random values; else a usage error.
+    static func source(of input: ValueInfo, index: Int, options: Options) throws -> InputSource {
+        if let file = options.inputFiles[input.name] { return .file(file) }
+        if let dir = options.inputDirectory, let file = inputFile(in: dir, name: input.name, index: index) { return .file(file) }
+        if options.randomSeed != nil { return .random }
+        throw LockstepError.invalidArgument(
+            "input '\(input.name)' (\(input.type)) has no value: pass --input \(input.name)=FILE.npy, --inputs DIR or --random-inputs SEED")
     }
 
     static func finish(_ result: RunResult, model: Model, modelPath: String, generated: [String], options: Options) throws -> Result {

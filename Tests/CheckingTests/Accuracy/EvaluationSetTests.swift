@@ -251,7 +251,8 @@ final class ImagePreprocessingTests: XCTestCase {
         let cases: [(yaml: String, expected: String?)] = [
             ("resize: [224, 224]\nmean: [0.485, 0.456, 0.406]\nstd: [0.229, 0.224, 0.225]\n", nil),
             ("resize: [0, 5]\n", "resize must be [width, height]"),
-            ("size: [1, 2]\n", "unknown key 'size'"),
+            ("size: [1, 2]\n", ":1: unknown key 'size' (did you mean 'resize'?)"),
+            ("resize: [2, 2]\nresize: [3, 3]\n", ":2: duplicate key 'resize'"),
             ("mean: [1, 2]\n", "mean has 2 values"),
             ("std: [0]\n", "std must not be 0"),
             ("dtype: uint8\nmean: [1]\n", "apply to dtype float32 only"),
@@ -264,7 +265,7 @@ final class ImagePreprocessingTests: XCTestCase {
             try c.yaml.write(toFile: path, atomically: true, encoding: .utf8)
             if let expected = c.expected {
                 XCTAssertThrowsError(try ImagePreprocessing.load(path: path), c.yaml) { error in
-                    XCTAssertTrue(error.localizedDescription.hasPrefix(path + ": "), error.localizedDescription)
+                    XCTAssertTrue(error.localizedDescription.hasPrefix(path + ":"), error.localizedDescription)
                     XCTAssertTrue(error.localizedDescription.contains(expected), "\(c.yaml): \(error.localizedDescription)")
                 }
             } else {

@@ -120,8 +120,10 @@ final class GoldenStoreTests: XCTestCase {
             ("not npy", manifest(output(file: "outputs/y.txt")), "must be a .npy path"),
             ("bad sha", manifest(output(sha: "xyz")), "is not 64 lowercase hex digits"),
             ("duplicate", manifest(output() + "\n" + output(file: "outputs/z.npy")), "the name appears twice"),
-            ("unknown key", manifest(output(more: "    tolerence: {atol: 1}")), "unknown key 'outputs[0].tolerence'"),
-            ("unknown top key", manifest(output(), extra: "owner: me\n"), "unknown key 'owner'"),
+            ("unknown key", manifest(output(more: "    tolerence: {atol: 1}")), ":13: outputs[0]: unknown key 'tolerence' (did you mean 'tolerance'?)"),
+            ("unknown top key", manifest(output(), extra: "owner: me\n"), ":5: unknown key 'owner'"),
+            ("duplicate key", manifest(output(), extra: "suite: t\n"), ":5: duplicate key 'suite'"),
+            ("duplicate tolerance key", manifest(output(more: "    tolerance: {atol: 1, atol: 2}")), ":13: outputs[0].tolerance: duplicate key 'atol'"),
             ("bad tolerance", manifest(output(more: "    tolerance: {atol: -1}")), "tolerance: atol -1.0: expected a finite number ≥ 0"),
             ("future schema", manifest(output(), schema: 7), "schema 7 is not one this lockstep reads"),
             ("no outputs", manifest("  []"), "the case has no outputs"),
@@ -136,7 +138,8 @@ final class GoldenStoreTests: XCTestCase {
             try text.write(toFile: dir + "/manifest.yaml", atomically: true, encoding: .utf8)
             XCTAssertThrowsError(try GoldenStore.read(caseDirectory: dir), id) { error in
                 let message = (error as? LocalizedError)?.errorDescription ?? "\(error)"
-                XCTAssertTrue(message.hasPrefix(dir + "/manifest.yaml: ") && message.contains(expected), "\(id): \(message)")
+                // `<file>: <reason>`, or `<file>:<line>: <reason>` where the problem has a place.
+                XCTAssertTrue(message.hasPrefix(dir + "/manifest.yaml:") && message.contains(expected), "\(id): \(message)")
             }
         }
         XCTAssertThrowsError(try GoldenStore.read(caseDirectory: root + "/nowhere"))

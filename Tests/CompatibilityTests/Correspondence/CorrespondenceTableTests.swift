@@ -32,11 +32,16 @@ final class CorrespondenceTableTests: XCTestCase {
             ("fuse without into", head + "rules:\n  - {id: r, ops: [Relu], formats: [tflite], action: fuse, reason: x, source: s}\n",
              "a fuse rule needs 'into'"),
             ("unknown condition", head + "rules:\n  - {id: r, ops: [Relu], formats: [tflite], action: eliminate, when: {sunny: true}, reason: x, source: s}\n",
-             "unknown key 'rule 'r'.when.sunny'"),
+             "t.yaml:6: rule 'r'.when: unknown key 'sunny'"),
             ("unknown format", head + "counterparts:\n  coreml: {Conv: [X]}\n", "unknown format 'coreml'"),
             ("duplicate rule", head + "rules:\n  - {id: r, ops: [A], formats: [tflite], action: eliminate, reason: x, source: s}\n  - {id: r, ops: [B], formats: [tflite], action: eliminate, reason: x, source: s}\n",
              "id 'r' appears twice"),
             ("not yaml", "a: [\n", "not valid YAML"),
+            ("duplicate key", head + "rules: []\nrules: []\n", "t.yaml:6: duplicate key 'rules'"),
+            ("duplicate counterpart", head + "counterparts:\n  tflite:\n    Conv: [CONV_2D]\n    Conv: [X]\n",
+             "t.yaml:8: counterparts.tflite: duplicate key 'Conv'"),
+            ("missing field", head + "rules:\n  - {id: r, formats: [tflite], action: eliminate, reason: x, source: s}\n",
+             "t.yaml:6: rule 'r': missing 'ops'"),
         ]
         for (id, text, expected) in cases {
             XCTAssertThrowsError(try CorrespondenceTable.parse(text, path: "t.yaml"), id) { error in
