@@ -6,6 +6,8 @@
 #ifndef LOCKSTEP_SIMD_H
 #define LOCKSTEP_SIMD_H
 
+#include "lockstep_gemm.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif

@@ -40,6 +40,10 @@ public struct KernelBuildContext {
     /// Declared type, quantisation and flags of a value of the node's graph (TFLite kernels take
     /// output element types and quantisation from the tensors the file declares).
     public var valueInfo: (String) -> ValueInfo? = { _ in nil }
+    /// The value of a name that is constant for every run of the graph (an initializer that is not
+    /// also a graph input, or a folded Constant node's output), nil otherwise. Kernels use it to
+    /// prepare data once per session (packed convolution weights).
+    public var constantValue: (String) -> Tensor? = { _ in nil }
 
     init(node: Node, opset: Int, compileSubgraph: @escaping (Graph) throws -> CompiledGraph) {
         self.node = node
