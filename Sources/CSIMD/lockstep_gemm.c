@@ -55,58 +55,50 @@ static void gemm_base(const float *packed, long m, long k, const float *const *r
 // MARK: AVX2 + FMA
 
 #define AVX2 __attribute__((target("avx2,fma")))
+#define INLINE static inline __attribute__((always_inline))
 
-// Rows `r0 ..< r0 + 6` of one panel (`count` of them stored), 16 columns from `j` (`width` ≤ 16).
-AVX2 static inline void tile_avx2(const float *a, long k, const float *const *rows, long j, long width, float *c, long ldc,
-                                  const float *bias, long count) {
+// R (constant at each call) rows of one panel, 16 columns from `j` (`width` ≤ 16, masked when
+// `full` is 0); `count` of the R rows are stored.
+AVX2 INLINE void tile_avx2(const int R, const int full, const float *a, long k, const float *const *rows, long j, long width,
+                           float *c, long ldc, const float *bias, long count) {
     __m256 acc[6][2];
-    for (int r = 0; r < 6; r++) { acc[r][0] = _mm256_setzero_ps(); acc[r][1] = _mm256_setzero_ps(); }
-    if (width == 16) {
-        for (long q = 0; q < k; q++) {
-            const float *b = rows[q] + j;
-            __m256 b0 = _mm256_loadu_ps(b), b1 = _mm256_loadu_ps(b + 8);
-            const float *aq = a + q * MR;
-            for (int r = 0; r < 6; r++) {
-                __m256 av = _mm256_broadcast_ss(aq + r);
-                acc[r][0] = _mm256_fmadd_ps(av, b0, acc[r][0]);
-                acc[r][1] = _mm256_fmadd_ps(av, b1, acc[r][1]);
-            }
+    for (int r = 0; r < R; r++) { acc[r][0] = _mm256_setzero_ps(); acc[r][1] = _mm256_setzero_ps(); }
+    __m256i lanes = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+    __m256i m0 = _mm256_cmpgt_epi32(_mm256_set1_epi32((int)width), lanes);
+    __m256i m1 = _mm256_cmpgt_epi32(_mm256_set1_epi32((int)width - 8), lanes);
+    for (long q = 0; q < k; q++) {
+        const float *b = rows[q] + j;
+        __m256 b0 = full ? _mm256_loadu_ps(b) : _mm256_maskload_ps(b, m0);
+        __m256 b1 = full ? _mm256_loadu_ps(b + 8) : _mm256_maskload_ps(b + 8, m1);
+        const float *aq = a + q * MR;
+        for (int r = 0; r < R; r++) {
+            __m256 av = _mm256_broadcast_ss(aq + r);
+            acc[r][0] = _mm256_fmadd_ps(av, b0, acc[r][0]);
+            acc[r][1] = _mm256_fmadd_ps(av, b1, acc[r][1]);
         }
-    } else {
-        __m256i lanes = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
-        __m256i m0 = _mm256_cmpgt_epi32(_mm256_set1_epi32((int)width), lanes);
-        __m256i m1 = _mm256_cmpgt_epi32(_mm256_set1_epi32((int)width - 8), lanes);
-        for (long q = 0; q < k; q++) {
-            const float *b = rows[q] + j;
-            __m256 b0 = _mm256_maskload_ps(b, m0), b1 = _mm256_maskload_ps(b + 8, m1);
-            const float *aq = a + q * MR;
-            for (int r = 0; r < 6; r++) {
-                __m256 av = _mm256_broadcast_ss(aq + r);
-                acc[r][0] = _mm256_fmadd_ps(av, b0, acc[r][0]);
-                acc[r][1] = _mm256_fmadd_ps(av, b1, acc[r][1]);
-            }
-        }
-        for (int r = 0; r < 6 && r < count; r++) {
-            if (bias) {
-                __m256 bv = _mm256_set1_ps(bias[r]);
-                acc[r][0] = _mm256_add_ps(acc[r][0], bv);
-                acc[r][1] = _mm256_add_ps(acc[r][1], bv);
-            }
-            _mm256_maskstore_ps(c + r * ldc + j, m0, acc[r][0]);
-            _mm256_maskstore_ps(c + r * ldc + j + 8, m1, acc[r][1]);
-        }
-        return;
     }
-    for (int r = 0; r < 6 && r < count; r++) {
+    for (int r = 0; r < R && r < count; r++) {
         if (bias) {
             __m256 bv = _mm256_set1_ps(bias[r]);
             acc[r][0] = _mm256_add_ps(acc[r][0], bv);
             acc[r][1] = _mm256_add_ps(acc[r][1], bv);
         }
-        _mm256_storeu_ps(c + r * ldc + j, acc[r][0]);
-        _mm256_storeu_ps(c + r * ldc + j + 8, acc[r][1]);
+        if (full) {
+            _mm256_storeu_ps(c + r * ldc + j, acc[r][0]);
+            _mm256_storeu_ps(c + r * ldc + j + 8, acc[r][1]);
+        } else {
+            _mm256_maskstore_ps(c + r * ldc + j, m0, acc[r][0]);
+            _mm256_maskstore_ps(c + r * ldc + j + 8, m1, acc[r][1]);
+        }
     }
 }
+
+// The smallest tile height of 6, 4, 2, 1 that covers `count` rows.
+#define TILE_AVX2(FULL)                                                                               \
+    if (count > 4) tile_avx2(6, FULL, a, k, rows, j, width, cr, ldc, br, count);                     \
+    else if (count > 2) tile_avx2(4, FULL, a, k, rows, j, width, cr, ldc, br, count);                \
+    else if (count > 1) tile_avx2(2, FULL, a, k, rows, j, width, cr, ldc, br, count);                \
+    else tile_avx2(1, FULL, a, k, rows, j, width, cr, ldc, br, count);
 
 AVX2 static void gemm_avx2(const float *packed, long m, long k, const float *const *rows, long j0, long j1, float *c, long ldc,
                            const float *bias) {
@@ -114,12 +106,14 @@ AVX2 static void gemm_avx2(const float *packed, long m, long k, const float *con
     for (long j = j0; j < j1; j += 16) {
         long width = j1 - j < 16 ? j1 - j : 16;
         for (long p = 0; p < panels; p++) {
-            const float *a = packed + p * k * MR;
-            long i = p * MR;
             for (long half = 0; half < 2; half++) {
-                long r0 = i + half * 6;
+                long r0 = p * MR + half * 6;
                 if (r0 >= m) break;
-                tile_avx2(a + half * 6, k, rows, j, width, c + r0 * ldc, ldc, bias ? bias + r0 : NULL, m - r0);
+                const float *a = packed + p * k * MR + half * 6;
+                float *cr = c + r0 * ldc;
+                const float *br = bias ? bias + r0 : NULL;
+                long count = m - r0;
+                if (width == 16) { TILE_AVX2(1) } else { TILE_AVX2(0) }
             }
         }
     }
@@ -129,34 +123,23 @@ AVX2 static void gemm_avx2(const float *packed, long m, long k, const float *con
 
 #define AVX512 __attribute__((target("avx512f,avx2,fma")))
 
-AVX512 static inline void tile_avx512(const float *a, long k, const float *const *rows, long j, __mmask16 m0, __mmask16 m1,
-                                      float *c, long ldc, const float *bias, long count) {
+// R (constant at each call) rows of one panel, 32 columns from `j` under the lane masks;
+// `count` of the R rows are stored.
+AVX512 INLINE void tile_avx512(const int R, const float *a, long k, const float *const *rows, long j, __mmask16 m0,
+                               __mmask16 m1, float *c, long ldc, const float *bias, long count) {
     __m512 acc[MR][2];
-    for (int r = 0; r < MR; r++) { acc[r][0] = _mm512_setzero_ps(); acc[r][1] = _mm512_setzero_ps(); }
-    if (m0 == 0xFFFF && m1 == 0xFFFF) {
-        for (long q = 0; q < k; q++) {
-            const float *b = rows[q] + j;
-            __m512 b0 = _mm512_loadu_ps(b), b1 = _mm512_loadu_ps(b + 16);
-            const float *aq = a + q * MR;
-            for (int r = 0; r < MR; r++) {
-                __m512 av = _mm512_set1_ps(aq[r]);
-                acc[r][0] = _mm512_fmadd_ps(av, b0, acc[r][0]);
-                acc[r][1] = _mm512_fmadd_ps(av, b1, acc[r][1]);
-            }
-        }
-    } else {
-        for (long q = 0; q < k; q++) {
-            const float *b = rows[q] + j;
-            __m512 b0 = _mm512_maskz_loadu_ps(m0, b), b1 = _mm512_maskz_loadu_ps(m1, b + 16);
-            const float *aq = a + q * MR;
-            for (int r = 0; r < MR; r++) {
-                __m512 av = _mm512_set1_ps(aq[r]);
-                acc[r][0] = _mm512_fmadd_ps(av, b0, acc[r][0]);
-                acc[r][1] = _mm512_fmadd_ps(av, b1, acc[r][1]);
-            }
+    for (int r = 0; r < R; r++) { acc[r][0] = _mm512_setzero_ps(); acc[r][1] = _mm512_setzero_ps(); }
+    for (long q = 0; q < k; q++) {
+        const float *b = rows[q] + j;
+        __m512 b0 = _mm512_maskz_loadu_ps(m0, b), b1 = _mm512_maskz_loadu_ps(m1, b + 16);
+        const float *aq = a + q * MR;
+        for (int r = 0; r < R; r++) {
+            __m512 av = _mm512_set1_ps(aq[r]);
+            acc[r][0] = _mm512_fmadd_ps(av, b0, acc[r][0]);
+            acc[r][1] = _mm512_fmadd_ps(av, b1, acc[r][1]);
         }
     }
-    for (int r = 0; r < MR && r < count; r++) {
+    for (int r = 0; r < R && r < count; r++) {
         if (bias) {
             __m512 bv = _mm512_set1_ps(bias[r]);
             acc[r][0] = _mm512_add_ps(acc[r][0], bv);
@@ -175,8 +158,15 @@ AVX512 static void gemm_avx512(const float *packed, long m, long k, const float 
         __mmask16 m0 = width >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << width) - 1);
         __mmask16 m1 = width >= 32 ? (__mmask16)0xFFFF : width <= 16 ? (__mmask16)0 : (__mmask16)((1u << (width - 16)) - 1);
         for (long p = 0; p < panels; p++) {
-            long i = p * MR;
-            tile_avx512(packed + p * k * MR, k, rows, j, m0, m1, c + i * ldc, ldc, bias ? bias + i : NULL, m - i);
+            long i = p * MR, count = m - i;
+            const float *a = packed + p * k * MR;
+            float *cr = c + i * ldc;
+            const float *br = bias ? bias + i : NULL;
+            // The smallest tile height of 12, 8, 4, 1 that covers the panel's rows.
+            if (count > 8) tile_avx512(12, a, k, rows, j, m0, m1, cr, ldc, br, count);
+            else if (count > 4) tile_avx512(8, a, k, rows, j, m0, m1, cr, ldc, br, count);
+            else if (count > 1) tile_avx512(4, a, k, rows, j, m0, m1, cr, ldc, br, count);
+            else tile_avx512(1, a, k, rows, j, m0, m1, cr, ldc, br, count);
         }
     }
 }
