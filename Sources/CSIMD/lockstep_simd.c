@@ -142,3 +142,43 @@ void lockstep_depthwise_row_f32(const float *const *source, const float *weight,
 #endif
     depthwise_base(source, weight, count, out, lo, hi, has_bias, bias);
 }
+
+void lockstep_chain_f32(const lockstep_chain_op *ops, long count, const float *const *leaves, const unsigned char *scalar,
+                        float *const *outputs, float *scratch, long block, long length) {
+    int l = lockstep_simd_level();
+    for (long start = 0; start < length; start += block) {
+        long n = length - start < block ? length - start : block;
+        for (long i = 0; i < count; i++) {
+            const lockstep_chain_op *op = &ops[i];
+            float *out = outputs[i] ? outputs[i] + start : scratch + i * block;
+            const float *p[2] = {NULL, NULL};
+            float v[2] = {0, 0};
+            for (int j = 0; j < 2; j++) {
+                int k = op->source[j];
+                if (k >= 0) {
+                    if (scalar[k]) v[j] = leaves[k][0]; else p[j] = leaves[k] + start;
+                } else {
+                    long r = -k - 1;
+                    p[j] = outputs[r] ? outputs[r] + start : scratch + r * block;
+                }
+            }
+            if (op->op == 4) {
+                if (p[0]) {
+#if LOCKSTEP_X86
+                    if (l == 1) { clip_avx2(p[0], op->lo, op->hi, out, n); continue; }
+#endif
+                    clip_base(p[0], op->lo, op->hi, out, n);
+                } else {
+                    float y;
+                    clip_base(&v[0], op->lo, op->hi, &y, 1);
+                    for (long e = 0; e < n; e++) out[e] = y;
+                }
+                continue;
+            }
+#if LOCKSTEP_X86
+            if (l == 1) { binary_avx2(op->op, p[0], v[0], p[1], v[1], out, n); continue; }
+#endif
+            binary_base(op->op, p[0], v[0], p[1], v[1], out, n);
+        }
+    }
+}

@@ -33,6 +33,23 @@ void lockstep_clip_f32(const float *x, float lo, float hi, float *out, long n);
 void lockstep_depthwise_row_f32(const float *const *source, const float *weight, long count, float *out,
                                 long lo, long hi, int has_bias, float bias);
 
+/// One member of a fused chain of float32 ops run by `lockstep_chain_f32`.
+typedef struct {
+    /// 0 add, 1 subtract, 2 multiply, 3 divide (operands 0 and 1), 4 clip (operand 0 into [lo, hi]).
+    int op;
+    /// Operand sources: `k >= 0` is leaf k; `k < 0` is the result of op `-k - 1` (an earlier one).
+    int source[2];
+    /// Clip bounds.
+    float lo, hi;
+} lockstep_chain_op;
+
+/// Runs a chain over one row of `length` elements, block by block (`block` elements): for each
+/// block every op in order, as lockstep_binary_f32 / lockstep_clip_f32 would. Leaf k reads
+/// `leaves[k][i]`, or the single value `leaves[k][0]` when `scalar[k]` is set. Op i writes
+/// `outputs[i][i]` when `outputs[i]` is not NULL, else `scratch + i * block`.
+void lockstep_chain_f32(const lockstep_chain_op *ops, long count, const float *const *leaves, const unsigned char *scalar,
+                        float *const *outputs, float *scratch, long block, long length);
+
 #ifdef __cplusplus
 }
 #endif

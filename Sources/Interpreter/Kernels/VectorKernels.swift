@@ -61,6 +61,16 @@ public enum VectorKernels {
         }
     }
 
+    /// A float32 op a fused chain can run inside C (`lockstep_chain_f32`), block by block with no
+    /// Swift code per block: the same C loops as `binary` and `clip`.
+    public enum ChainOp: Sendable, Equatable {
+        case arithmetic(Arithmetic)
+        /// Clip with its bounds in the single-element inputs 1 and 2 (omitted: unbounded).
+        case clipInputs
+        /// Clip with fixed bounds (as `FloatFunctions.Clip` holds them).
+        case clip(lower: Double, upper: Double)
+    }
+
     /// Depthwise interior columns `range` of one output row: `count` taps with their source rows
     /// (indexed by output column) and weights, summed in order from 0, then the bias.
     @inline(__always)
