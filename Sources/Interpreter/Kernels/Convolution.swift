@@ -594,6 +594,8 @@ public enum Convolution {
         let direct = PH == 0 && PW == 0 && SW == 1 && colsP == IW && rowsP <= IH
         let padded = direct ? nil : UnsafeMutablePointer<T>.allocate(capacity: rowsP * colsP)
         defer { padded?.deallocate() }
+        // Zeroed once: every channel writes the same interior positions, the border stays zero.
+        padded?.initialize(repeating: 0, count: rowsP * colsP)
         let phaseWidth = (colsP + SW - 1) / SW
         let phases = SW > 1 ? UnsafeMutablePointer<T>.allocate(capacity: SW * rowsP * phaseWidth) : nil
         defer { phases?.deallocate() }
@@ -610,13 +612,9 @@ public enum Convolution {
                 let b = bias?[oc]
                 if oc % multiplier == 0 {
                     if let padded {
-                        for r in 0..<rowsP {
-                            let dst = padded + r * colsP, ih = r - PH
-                            guard ih >= 0 && ih < IH else { dst.update(repeating: 0, count: colsP); continue }
-                            let first = min(max(PW, 0), colsP), last = min(max(IW + PW, first), colsP)
-                            dst.update(repeating: 0, count: first)
-                            (dst + first).update(from: xc + ih * IW + (first - PW), count: last - first)
-                            (dst + last).update(repeating: 0, count: colsP - last)
+                        let first = min(max(PW, 0), colsP), last = min(max(IW + PW, first), colsP)
+                        for r in max(0, PH)..<min(rowsP, IH + PH) where last > first {
+                            (padded + r * colsP + first).update(from: xc + (r - PH) * IW + (first - PW), count: last - first)
                         }
                     }
                     if let phases {
@@ -644,6 +642,27 @@ public enum Convolution {
                 }
                 let plane = padded.map { UnsafePointer($0) } ?? xc
                 let pitch = direct ? IW : colsP
+                if T.self == Float.self {
+                    // All rows of the channel in one call: tap t of row oh reads base[t] + oh · stride.
+                    var t = 0
+                    for kh in 0..<KH {
+                        for kw in 0..<KW {
+                            if let phases {
+                                sources[t] = UnsafePointer(phases + (shifts[kw].0 * rowsP + kh * DH) * phaseWidth + shifts[kw].1)
+                            } else {
+                                sources[t] = plane + kh * DH * pitch + kw * DW
+                            }
+                            t += 1
+                        }
+                    }
+                    VectorKernels.depthwiseRows(
+                        bases: UnsafeRawPointer(sources).assumingMemoryBound(to: UnsafePointer<Float>.self),
+                        rowStride: SH * (phases == nil ? pitch : phaseWidth),
+                        weights: UnsafeRawPointer(wc).assumingMemoryBound(to: Float.self), count: taps,
+                        out: UnsafeMutableRawPointer(yc).assumingMemoryBound(to: Float.self), rows: OH, width: OW,
+                        bias: b.map { unsafeBitCast($0, to: Float.self) })
+                    continue
+                }
                 for oh in 0..<OH {
                     var t = 0
                     for kh in 0..<KH {
