@@ -244,6 +244,80 @@ final class ConvolutionKernelTests: XCTestCase {
         }
     }
 
+    /// Non-depthwise float32 convolutions run on `PackedMatrix`: each output is exactly one fused
+    /// multiply-add chain over `(c, k…)` in weight order over the zero-padded input, from 0, then
+    /// the bias; the same bits with every GEMM variant, with weights packed once at compile time
+    /// (an initializer) or per call (a fed input), and with the columns split over threads.
+    func testPackedConvolutionIsOneFusedChainBitForBit() throws {
+        var noise = Noise(state: 11)
+        let start = PackedGEMM.level
+        defer { PackedGEMM.level = start; GEMM.setThreads(1) }
+        var checked = 0
+        for c in Self.cases where !(c.group == c.x[1] && c.group > 1) {
+            let wShape = [c.m, c.x[1] / c.group] + c.kernel
+            let x = noise.floats(c.x.reduce(1, *)), w = noise.floats(wShape.reduce(1, *))
+            let b = c.bias ? noise.floats(c.m) : nil
+            var attributes: [String: AttributeValue] = ["group": int(c.group), "auto_pad": str(c.autoPad)]
+            if let s = c.strides { attributes["strides"] = ints(s) }
+            if let d = c.dilations { attributes["dilations"] = ints(d) }
+            if let p = c.pads { attributes["pads"] = ints(p) }
+            let window = try Padding.forward(input: Array(c.x[2...]), kernel: c.kernel, strides: c.strides, dilations: c.dilations,
+                                             pads: c.pads, autoPad: AutoPad(rawValue: c.autoPad)!)
+            let win = window.expanded(toRank: 3)
+            let cg = c.x[1] / c.group, mg = c.m / c.group
+            let (ID, IH, IW) = (win.input[0], win.input[1], win.input[2])
+            let (KD, KH, KW) = (win.kernel[0], win.kernel[1], win.kernel[2])
+            var expected: [Float] = []
+            for n in 0..<c.x[0] {
+                for oc in 0..<c.m {
+                    for od in 0..<win.output[0] { for oh in 0..<win.output[1] { for ow in 0..<win.output[2] {
+                        var acc: Float = 0
+                        for ci in 0..<cg { for kd in 0..<KD { for kh in 0..<KH { for kw in 0..<KW {
+                            let id = od * win.strides[0] + kd * win.dilations[0] - win.padsBegin[0]
+                            let ih = oh * win.strides[1] + kh * win.dilations[1] - win.padsBegin[1]
+                            let iw = ow * win.strides[2] + kw * win.dilations[2] - win.padsBegin[2]
+                            let inside = id >= 0 && id < ID && ih >= 0 && ih < IH && iw >= 0 && iw < IW
+                            let channel = (oc / mg) * cg + ci
+                            let xv = inside ? x[((n * c.x[1] + channel) * ID + id) * IH * IW + ih * IW + iw] : 0
+                            acc = acc.addingProduct(w[(((oc * cg + ci) * KD + kd) * KH + kh) * KW + kw], xv)
+                        } } } }
+                        expected.append(b.map { acc + $0[oc] } ?? acc)
+                    } } }
+                }
+            }
+            for level in PackedGEMM.available where PackedGEMM.isEnabled {
+                PackedGEMM.level = level
+                for threads in [1, 2] {
+                    GEMM.setThreads(threads)
+                    for constantWeights in [false, true] {
+                        let y = try convolve(x: f32(x, c.x), w: f32(w, wShape), b: b.map { f32($0, [c.m]) }, attributes,
+                                             constantWeights: constantWeights).scalars(as: Float.self)
+                        XCTAssertEqual(y.count, expected.count, c.id)
+                        if let i = y.indices.first(where: { y[$0].bitPattern != expected[$0].bitPattern }) {
+                            XCTFail("\(c.id) (\(level), \(threads) threads, constant \(constantWeights)): element \(i) is \(y[i]), expected \(expected[i])")
+                        }
+                    }
+                }
+                checked += 1
+            }
+        }
+        XCTAssertTrue(!PackedGEMM.isEnabled || checked > 10)
+    }
+
+    /// A one-node Conv graph; with `constantWeights` W is an initializer (packed at compile time).
+    func convolve(x: Tensor, w: Tensor, b: Tensor?, _ attributes: [String: AttributeValue], constantWeights: Bool) throws -> Tensor {
+        let untyped = { (name: String) in ValueInfo(name: name, type: .tensor(elementType: nil, shape: nil)) }
+        var inputs = [untyped("x")], feeds: [String: Value] = ["x": .tensor(x)], initializers: [Initializer] = []
+        if constantWeights { initializers.append(Initializer(name: "w", tensor: w)) } else { inputs.append(untyped("w")); feeds["w"] = .tensor(w) }
+        if let b { inputs.append(untyped("b")); feeds["b"] = .tensor(b) }
+        let node = Node(name: "conv", op: OpIdentifier(name: "Conv", version: 22), inputs: ["x", "w"] + (b == nil ? [] : ["b"]),
+                        outputs: ["y"], attributes: attributes.sorted { $0.key < $1.key }.map { Attribute(name: $0.key, value: $0.value) },
+                        origin: Origin(format: .onnx, graphPath: ["g"], nodeIndex: 0, name: "conv"))
+        let graph = Graph(name: "g", nodes: [node], inputs: inputs, outputs: [untyped("y")], initializers: initializers)
+        let session = try Session(model: Model(format: .onnx, path: "t.onnx", irVersion: 10, opsetImports: ["": 22], graph: graph))
+        return try XCTUnwrap(try session.run(feeds).outputs[0].value?.tensor)
+    }
+
     func testConvInFloat64AndFloat16() throws {
         let x = (0..<18).map { Double($0) / 7 - 1 }, w = (0..<8).map { Double($0) / 5 - 0.5 }
         let y = try evaluate1("Conv", [f64(x, [1, 2, 3, 3]), f64(w, [1, 2, 2, 2])], ["pads": ints([0, 0, 1, 1])])

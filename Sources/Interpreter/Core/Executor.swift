@@ -61,6 +61,11 @@ struct Step: Sendable {
     let kernel: any Kernel
     /// Labels of the graph's nodes this step runs: its own, or a fused chain's members.
     let memberLabels: [String]
+    /// Slots (`CompiledGraph.slotNames`) of the node's inputs and outputs, -1 where omitted.
+    var inputSlots: [Int] = []
+    var outputSlots: [Int] = []
+    /// Slots no later step reads, released after this step (unless the run keeps them).
+    var releases: [Int] = []
 
     init(node: Node, label: String, kernel: any Kernel, memberLabels: [String]? = nil) {
         self.node = node
@@ -71,27 +76,82 @@ struct Step: Sendable {
 }
 
 /// A graph ready to run: nodes in a valid topological order with their kernels, constants
-/// decoded, and the last step reading each value (so values are released as soon as possible).
+/// decoded, and every value given a slot (an index into the run's value table) with the step
+/// after which it is released, so a run does no name lookups.
 public final class CompiledGraph: @unchecked Sendable {
     public let graph: Graph
     let steps: [Step]
     let constants: [String: Value]
-    let lastUse: [String: Int]
     let outputNames: Set<String>
     /// Index of the graph in the model (TFLite subgraph index), when compiled by index.
     public let graphIndex: Int?
     /// Variable tensors (TFLite `is_variable`) the graph's nodes read, with their initial values.
     let variables: [(name: String, initial: Tensor)]
+    /// The value name of each slot, and the slot of each name.
+    let slotNames: [String]
+    let slotOf: [String: Int]
+    /// The table a run starts from: constants in their slots, nil elsewhere.
+    let initialSlots: [Value?]
+    /// Slots of the graph's inputs, outputs and variables, in their declared orders.
+    let inputSlots: [Int]
+    let outputSlots: [Int]
+    let variableSlots: [Int]
+    /// Slots read here but bound in an enclosing graph's scope (subgraphs), filled when a run starts.
+    let outerSlots: [Int]
 
-    init(graph: Graph, steps: [Step], constants: [String: Value], lastUse: [String: Int], graphIndex: Int? = nil,
-         variables: [(name: String, initial: Tensor)] = []) {
+    init(graph: Graph, steps: [Step], constants: [String: Value], graphIndex: Int? = nil,
+         variables: [(name: String, initial: Tensor)] = [], outerNames: Set<String> = []) {
         self.graph = graph
-        self.steps = steps
         self.constants = constants
-        self.lastUse = lastUse
         self.outputNames = Set(graph.outputs.map(\.name))
         self.graphIndex = graphIndex
         self.variables = variables
+        var slotOf: [String: Int] = [:]
+        var names: [String] = []
+        func slot(_ name: String) -> Int {
+            if name.isEmpty { return -1 }
+            if let s = slotOf[name] { return s }
+            slotOf[name] = names.count
+            names.append(name)
+            return names.count - 1
+        }
+        for name in constants.keys.sorted() { _ = slot(name) }
+        let inputSlots = graph.inputs.map { slot($0.name) }
+        let variableSlots = variables.map { slot($0.name) }
+        var steps = steps
+        for i in steps.indices {
+            steps[i].inputSlots = steps[i].node.inputs.map(slot)
+            steps[i].outputSlots = steps[i].node.outputs.map(slot)
+        }
+        let outputSlots = graph.outputs.map { slot($0.name) }
+        // Names bound here: constants, inputs, variables; anything else read before (or without)
+        // being produced comes from the enclosing scope, as a name lookup through the scopes would.
+        let bound = Set(constants.keys).union(graph.inputs.map(\.name)).union(variables.map(\.name))
+        let produced = Set(steps.flatMap(\.node.outputs))
+        var outer: [Int] = []
+        for (s, name) in names.enumerated() where !bound.contains(name) && (outerNames.contains(name) || !produced.contains(name)) {
+            outer.append(s)
+        }
+        // Last reader of each slot; steps with subgraphs may read any value of the scope.
+        var lastUse = [Int](repeating: -1, count: names.count)
+        for (i, step) in steps.enumerated() {
+            for s in step.inputSlots where s >= 0 { lastUse[s] = i }
+            if !step.node.subgraphs.isEmpty { for s in lastUse.indices { lastUse[s] = i } }
+        }
+        let outputSet = Set(outputSlots)
+        for (s, i) in lastUse.enumerated() where i >= 0 && !outputSet.contains(s) && constants[names[s]] == nil {
+            steps[i].releases.append(s)
+        }
+        var initial = [Value?](repeating: nil, count: names.count)
+        for (name, value) in constants { initial[slotOf[name]!] = value }
+        self.steps = steps
+        self.slotNames = names
+        self.slotOf = slotOf
+        self.initialSlots = initial
+        self.inputSlots = inputSlots
+        self.outputSlots = outputSlots
+        self.variableSlots = variableSlots
+        self.outerSlots = outer
     }
 
     /// The key of a variable tensor of this graph in `ExecutionState`.
@@ -104,16 +164,44 @@ public final class CompiledGraph: @unchecked Sendable {
     public var fusedStepCount: Int { steps.filter { $0.memberLabels.count > 1 }.count }
 }
 
-/// Name → value bindings of one graph execution, chained to the enclosing graph's scope.
+/// The values of one graph execution, by slot, chained to the enclosing graph's scope (which
+/// subgraphs read by name when they start).
 final class Scope {
-    var values: [String: Value] = [:]
+    let values: UnsafeMutablePointer<Value?>
+    let count: Int
+    let slotOf: [String: Int]
     let parent: Scope?
 
-    init(parent: Scope?) { self.parent = parent }
+    init(slotOf: [String: Int], initial: [Value?], parent: Scope?) {
+        self.slotOf = slotOf
+        self.parent = parent
+        count = initial.count
+        values = .allocate(capacity: max(1, count))
+        if count > 0 { initial.withUnsafeBufferPointer { values.initialize(from: $0.baseAddress!, count: count) } }
+    }
 
+    /// A run's table for `graph`, starting from its constants.
+    convenience init(_ graph: CompiledGraph, parent: Scope?) {
+        self.init(slotOf: graph.slotOf, initial: graph.initialSlots, parent: parent)
+    }
+
+    /// An empty scope (constant folding at compile time).
+    convenience init() { self.init(slotOf: [:], initial: [], parent: nil) }
+
+    deinit {
+        values.deinitialize(count: count)
+        values.deallocate()
+    }
+
+    /// The value bound to `name` here or in an enclosing scope.
     func lookup(_ name: String) -> Value? {
-        if let v = values[name] { return v }
+        if let s = slotOf[name], let v = values[s] { return v }
         return parent?.lookup(name)
+    }
+
+    /// Binds `name` in this scope, if the graph has it.
+    func assign(_ name: String, _ value: Value) {
+        if let s = slotOf[name] { values[s] = value }
     }
 }
 
@@ -148,7 +236,7 @@ public struct ExecutionContext {
     /// Replaces the value of variable tensor `name` of the running graph (TFLite ops that update
     /// their `is_variable` state inputs); later nodes and later invocations see the new value.
     public func assignVariableTensor(_ name: String, _ value: Tensor) {
-        scope.values[name] = .tensor(value)
+        scope.assign(name, .tensor(value))
         if let graph { state.setVariableTensor(graph.variableKey(name), value) }
     }
 }
@@ -245,6 +333,8 @@ public struct Executor: Sendable {
         }
 
         let visible = available.union(producedAnywhere)
+        // Initializers that are also graph inputs may be fed: not constant for kernels.
+        let overridable = Set(graph.inputs.map(\.name))
         var steps: [Step] = []
         steps.reserveCapacity(order.count)
         for index in order {
@@ -267,13 +357,14 @@ public struct Executor: Sendable {
             context.compileGraph = { index in try self.compileGraph(at: index) }
             context.valueInfo = { infos[$0] }
             context.isConstant = { [constants] in constants[$0] != nil }
+            context.constantValue = { overridable.contains($0) ? nil : constants[$0]?.tensor }
             do {
                 let kernel = try registration.factory(context)
                 let inputs = node.inputs.filter { !$0.isEmpty }
                 if registration.foldsConstants, node.subgraphs.isEmpty, inputs.allSatisfy({ constants[$0] != nil }) {
                     // Computed once here, as TFLite does in Prepare for constant inputs.
                     let args = node.inputs.map { $0.isEmpty ? nil : constants[$0] }
-                    let context = ExecutionContext(scope: Scope(parent: nil), executor: self, state: ExecutionState(), graph: nil)
+                    let context = ExecutionContext(scope: Scope(), executor: self, state: ExecutionState(), graph: nil)
                     _ = try kernel.prepare(args, context: context)
                     let results = try kernel.evaluate(args, context: context)
                     for (k, name) in node.outputs.enumerated() where !name.isEmpty && k < results.count {
@@ -290,16 +381,8 @@ public struct Executor: Sendable {
             }
         }
         if fusion { steps = ElementwiseFusion.fuse(steps, graphOutputs: Set(graph.outputs.map(\.name))) }
-        var lastUse: [String: Int] = [:]
-        for (i, step) in steps.enumerated() {
-            for input in step.node.inputs where !input.isEmpty { lastUse[input] = i }
-            // Subgraphs may read any outer value: keep everything they could see alive until this step.
-            if !step.node.subgraphs.isEmpty {
-                for name in visible where !name.isEmpty { lastUse[name] = max(lastUse[name] ?? i, i) }
-            }
-        }
-        return CompiledGraph(graph: graph, steps: steps, constants: constants, lastUse: lastUse, graphIndex: graphIndex,
-                             variables: variables)
+        return CompiledGraph(graph: graph, steps: steps, constants: constants, graphIndex: graphIndex, variables: variables,
+                             outerNames: outerNames)
     }
 
     /// The initial value of a variable tensor without data: zeros (the zero point when quantised),
@@ -334,25 +417,30 @@ public struct Executor: Sendable {
     func execute(_ compiled: CompiledGraph, inputs: [Value?], parent: Scope?, policy: IntermediatePolicy,
                  record: ((String, Value) -> Void)?, timing: ((Int, Double) -> Void)? = nil, state: ExecutionState,
                  absent: ((String, String) -> Void)? = nil) throws -> [Value?] {
-        let scope = Scope(parent: parent)
-        for (name, value) in compiled.constants { scope.values[name] = value }
-        for (name, initial) in compiled.variables {
-            scope.values[name] = .tensor(state.variableTensor(compiled.variableKey(name)) ?? initial)
+        let scope = Scope(compiled, parent: parent)
+        let values = scope.values
+        if let parent {
+            for s in compiled.outerSlots { if let v = parent.lookup(compiled.slotNames[s]) { values[s] = v } }
         }
-        for (i, input) in compiled.graph.inputs.enumerated() where i < inputs.count {
-            if let value = inputs[i] { scope.values[input.name] = value }
+        for (k, (name, initial)) in compiled.variables.enumerated() {
+            values[compiled.variableSlots[k]] = .tensor(state.variableTensor(compiled.variableKey(name)) ?? initial)
+        }
+        for (i, s) in compiled.inputSlots.enumerated() where i < inputs.count && s >= 0 {
+            if let value = inputs[i] { values[s] = value }
         }
         var context = ExecutionContext(scope: scope, executor: self, state: state, graph: compiled)
         context.policy = policy
-        var missing: [String: String] = [:]
+        let keepsSome = policy != .none
+        // Slots left absent by nodes that could not run, with the node that kept them from it.
+        var missing: [Int: String] = [:]
         steps: for (i, step) in compiled.steps.enumerated() {
             let node = step.node
             var args: [Value?] = []
-            args.reserveCapacity(node.inputs.count)
-            for name in node.inputs {
-                if name.isEmpty { args.append(nil); continue }
-                if let cause = missing[name] {
-                    for output in node.outputs where !output.isEmpty { missing[output] = cause }
+            args.reserveCapacity(step.inputSlots.count)
+            for (j, s) in step.inputSlots.enumerated() {
+                if s < 0 { args.append(nil); continue }
+                if !missing.isEmpty, let cause = missing[s] {
+                    for o in step.outputSlots where o >= 0 { missing[o] = cause }
                     if let kernel = step.kernel as? NotExecutableKernel {
                         // Reported even when an earlier one already keeps it from running.
                         state.recordNotExecuted(NotExecutedNode(node: step.label, op: node.op.qualifiedName, graph: compiled.graph.name,
@@ -361,8 +449,8 @@ public struct Executor: Sendable {
                     }
                     continue steps
                 }
-                guard let value = scope.lookup(name) else {
-                    throw InterpreterError.node(name: step.label, op: node.op.qualifiedName, reason: "input '\(name)' has no value")
+                guard let value = values[s] else {
+                    throw InterpreterError.node(name: step.label, op: node.op.qualifiedName, reason: "input '\(node.inputs[j])' has no value")
                 }
                 args.append(value)
             }
@@ -390,27 +478,26 @@ public struct Executor: Sendable {
                 state.recordNotExecuted(NotExecutedNode(node: step.label, op: node.op.qualifiedName, graph: compiled.graph.name,
                                                         nodeIndex: node.origin.nodeIndex, reason: error.reason,
                                                         outputs: node.outputs.filter { !$0.isEmpty }))
-                for output in node.outputs where !output.isEmpty { missing[output] = step.label }
+                for o in step.outputSlots where o >= 0 { missing[o] = step.label }
                 continue
             }
-            for (k, name) in node.outputs.enumerated() where !name.isEmpty {
+            for (k, s) in step.outputSlots.enumerated() where s >= 0 {
                 guard k < results.count, let value = results[k] else { continue }
-                scope.values[name] = value
-                record?(name, value)
+                values[s] = value
+                record?(compiled.slotNames[s], value)
             }
             // Release values no later step reads (graph outputs and kept intermediates stay).
-            for name in node.inputs where !name.isEmpty && compiled.lastUse[name] == i {
-                if !compiled.outputNames.contains(name), compiled.constants[name] == nil, !policy.keeps(name) {
-                    scope.values[name] = nil
-                }
+            for s in step.releases where !keepsSome || !policy.keeps(compiled.slotNames[s]) {
+                values[s] = nil
             }
         }
-        return try compiled.graph.outputs.map { output in
-            if let cause = missing[output.name] {
+        return try compiled.graph.outputs.enumerated().map { k, output in
+            let s = compiled.outputSlots[k]
+            if s >= 0, let cause = missing[s] {
                 absent?(output.name, cause)
                 return nil
             }
-            guard let value = scope.lookup(output.name) else {
+            guard s >= 0, let value = values[s] ?? parent?.lookup(output.name) else {
                 throw InterpreterError.graph("graph '\(compiled.graph.name)': output '\(output.name)' was not computed")
             }
             return value

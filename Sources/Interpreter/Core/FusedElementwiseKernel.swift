@@ -1,3 +1,4 @@
+import CSIMD
 import LockstepCore
 
 /// A chain of elementwise ops (`ElementwiseFusion`) computed in one blocked pass: for each block
@@ -180,8 +181,30 @@ struct FusedElementwiseKernel: Kernel {
         let bases = outputs.map { $0?.pointer }
         let functions = members.map { select($0.function) }
 
-        var rows = loop.rows()
         let length = loop.rowLength
+        var rows = loop.rows()
+        if T.self == Float.self,
+           let program = Self.chainProgram(members, full: fullMembers, sources: sources,
+                                           leaves: leaves.map { UnsafeRawPointer($0).assumingMemoryBound(to: Float.self) }) {
+            // Every block of every member inside C: the same loops, no Swift code per block.
+            let count = program.count
+            let chainScratch = OutputBuffer<Float>(count: max(1, count * block))
+            let leafRow = UnsafeMutablePointer<UnsafePointer<Float>?>.allocate(capacity: max(1, leaves.count))
+            let scalar = UnsafeMutablePointer<UInt8>.allocate(capacity: max(1, leaves.count))
+            let outRow = UnsafeMutablePointer<UnsafeMutablePointer<Float>?>.allocate(capacity: max(1, count))
+            defer { leafRow.deallocate(); scalar.deallocate(); outRow.deallocate() }
+            for l in leaves.indices { scalar[l] = steps[l] == 0 ? 1 : 0 }
+            program.withUnsafeBufferPointer { ops in
+                // Consumes every row, so the Swift loop below runs none.
+                while rows.next() {
+                    for l in leaves.indices { leafRow[l] = UnsafeRawPointer(leaves[l] + rows.offsets[l]).assumingMemoryBound(to: Float.self) }
+                    for (i, m) in fullMembers.enumerated() {
+                        outRow[i] = bases[m].map { UnsafeMutableRawPointer($0 + rows.output).assumingMemoryBound(to: Float.self) }
+                    }
+                    lockstep_chain_f32(ops.baseAddress, count, leafRow, scalar, outRow, chainScratch.pointer, block, length)
+                }
+            }
+        }
         while rows.next() {
             let rowOutput = rows.output
             var start = 0
@@ -220,5 +243,60 @@ struct FusedElementwiseKernel: Kernel {
             }
         }
         return results
+    }
+
+    /// The full members as a `lockstep_chain_f32` program when each has a `chainOp` (and Clip's
+    /// bounds are single-element inputs), else nil. Op i is full member i; a member read by a
+    /// later one is referred to by its op index.
+    static func chainProgram(_ members: [Member], full: [Int], sources: [[Source]],
+                             leaves: [UnsafePointer<Float>]) -> [lockstep_chain_op]? {
+        var opIndex = [Int](repeating: -1, count: members.count)
+        var program: [lockstep_chain_op] = []
+        program.reserveCapacity(full.count)
+        for m in full {
+            guard let op = members[m].function.chainOp else { return nil }
+            let list = sources[m]
+            func source(_ j: Int) -> Int32? {
+                guard j < list.count else { return nil }
+                switch list[j] {
+                case .leaf(let l): return Int32(l)
+                case .register(let k): return opIndex[k] >= 0 ? Int32(-opIndex[k] - 1) : nil
+                case .absent: return nil
+                }
+            }
+            /// A Clip bound: .some(nil) when omitted, nil when it is not a single-element leaf.
+            func bound(_ j: Int) -> Double?? {
+                guard j < list.count else { return .some(nil) }
+                switch list[j] {
+                case .absent: return .some(nil)
+                case .leaf(let l): return .some(Double(leaves[l][0]))
+                case .register: return nil
+                }
+            }
+            var entry = lockstep_chain_op()
+            switch op {
+            case .arithmetic(let a):
+                guard let s0 = source(0), let s1 = source(1) else { return nil }
+                entry.op = a.rawValue
+                entry.source = (s0, s1)
+            case .clip(let lower, let upper):
+                guard let s0 = source(0) else { return nil }
+                entry.op = 4
+                entry.source = (s0, s0)
+                entry.lo = Float(lower)
+                entry.hi = Float(upper)
+            case .clipInputs:
+                guard let s0 = source(0), let lower = bound(1), let upper = bound(2) else { return nil }
+                // The bounds exactly as `ClipKernel.vectorBlock` derives them.
+                let clip = FloatFunctions.Clip(lower: lower ?? -.infinity, upper: upper ?? .infinity)
+                entry.op = 4
+                entry.source = (s0, s0)
+                entry.lo = Float(clip.lower)
+                entry.hi = Float(clip.upper)
+            }
+            opIndex[m] = program.count
+            program.append(entry)
+        }
+        return program
     }
 }

@@ -44,6 +44,10 @@ public struct KernelBuildContext {
     /// time) rather than computed at run time: TFLite kernels size some outputs differently for
     /// constant inputs (`IsConstantOrPersistentTensor`, e.g. NON_MAX_SUPPRESSION's padding).
     public var isConstant: (String) -> Bool = { _ in false }
+    /// The value of a name that is constant for every run of the graph (an initializer that is not
+    /// also a graph input, or a folded Constant node's output), nil otherwise. Kernels use it to
+    /// prepare data once per session (packed convolution weights).
+    public var constantValue: (String) -> Tensor? = { _ in nil }
 
     init(node: Node, opset: Int, compileSubgraph: @escaping (Graph) throws -> CompiledGraph) {
         self.node = node

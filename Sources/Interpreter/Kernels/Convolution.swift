@@ -1,3 +1,5 @@
+import LockstepCore
+
 /// Where the channel dimension of an activation tensor sits.
 public enum ActivationLayout: Sendable, Equatable {
     /// `[N, C, spatial…]` (ONNX). Convolution weights are `[M, C/group, kernel…]` (OIHW).
@@ -47,8 +49,14 @@ public enum Convolution {
     /// `y = conv(x, w) + bias`. Shapes (channels first / channels last):
     /// `x` `[N, C, in…]` / `[N, in…, C]`, `w` `[M, C/g, k…]` / `[M, k…, C/g]`, `bias` `[M]`,
     /// `y` `[N, M, out…]` / `[N, out…, M]`.
+    ///
+    /// float32 channels-first convolutions (other than depthwise) multiply on `PackedMatrix` when
+    /// `PackedGEMM.isEnabled`: `packed` holds the weights packed once per session (packed here per
+    /// call when nil), and every output is one fused multiply-add chain over `(c, k…)` in weight
+    /// order, plus the bias.
     public static func forward<T: BLASFloat>(_ p: ConvolutionParameters, x: UnsafePointer<T>, w: UnsafePointer<T>,
-                                             bias: UnsafePointer<T>?, y: UnsafeMutablePointer<T>) throws {
+                                             bias: UnsafePointer<T>?, y: UnsafeMutablePointer<T>,
+                                             packed: ConvolutionWeights? = nil) throws {
         try check(p)
         let g = p.groups, cg = p.inputChannels / g, mg = p.outputChannels / g
         if p.batch == 0 || p.outputChannels == 0 || p.window.outputCount == 0 { return }
@@ -58,6 +66,15 @@ public enum Convolution {
             case .channelsFirst: depthwiseChannelsFirst(p, win, mg, x, w, bias, y)
             case .channelsLast: depthwiseChannelsLast(p, win, mg, x, w, bias, y)
             }
+            return
+        }
+        if p.layout == .channelsFirst, T.self == Float.self, PackedGEMM.isEnabled {
+            let k = cg * win.kernelCount
+            let weights = packed.flatMap { $0.matches(groups: g, rows: mg, columns: k) ? $0 : nil }
+                ?? ConvolutionWeights(UnsafeRawPointer(w).assumingMemoryBound(to: Float.self), groups: g, rows: mg, columns: k)
+            packedChannelsFirst(p, win, cg, mg, UnsafeRawPointer(x).assumingMemoryBound(to: Float.self), weights,
+                                bias.map { UnsafeRawPointer($0).assumingMemoryBound(to: Float.self) },
+                                UnsafeMutableRawPointer(y).assumingMemoryBound(to: Float.self))
             return
         }
         switch p.layout {
@@ -143,6 +160,98 @@ public enum Convolution {
         let hi = top < 0 ? 0 : top / stride + 1
         let l = min(lo, count), h = min(max(hi, l), count)
         return l..<h
+    }
+
+    // MARK: Packed float32 convolution, channels first
+
+    /// Every non-depthwise channels-first float32 convolution on `PackedMatrix`, with B's rows
+    /// read in place: pointwise, rows of `x`; stride-1 2-D, rows of a zero-padded copy at each
+    /// tap's offset into a wide output (cropped, + bias); otherwise rows of an im2col band.
+    /// B's row `(c, k…)` matches the weights' column order, so each output sums in weight order.
+    static func packedChannelsFirst(_ p: ConvolutionParameters, _ win: SpatialWindow, _ cg: Int, _ mg: Int,
+                                    _ x: UnsafePointer<Float>, _ weights: ConvolutionWeights, _ bias: UnsafePointer<Float>?,
+                                    _ y: UnsafeMutablePointer<Float>) {
+        let inCount = win.inputCount, outCount = win.outputCount, taps = win.kernelCount
+        let k = cg * taps
+        let rows = UnsafeMutablePointer<UnsafePointer<Float>>.allocate(capacity: max(1, k))
+        defer { rows.deallocate() }
+        if win.isPointwise {
+            for n in 0..<p.batch {
+                for gi in 0..<p.groups {
+                    let xg = x + (n * p.inputChannels + gi * cg) * inCount
+                    for q in 0..<k { rows[q] = xg + q * inCount }
+                    weights.groups[gi].multiply(rows, n: outCount, c: y + (n * p.outputChannels + gi * mg) * outCount, ldc: outCount,
+                                                bias: bias.map { $0 + gi * mg })
+                }
+            }
+            return
+        }
+        if win.strides[1] == 1 && win.strides[2] == 1 && win.input[0] == 1 && win.kernel[0] == 1 && win.output[0] == 1 {
+            // Stride-1 2-D: padded plane with row pitch OW + (KW − 1)·DW, where tap (kh, kw) of
+            // output position (oh, ow) sits at a fixed offset from oh·pitch + ow.
+            let (IH, IW) = (win.input[1], win.input[2])
+            let (KH, KW) = (win.kernel[1], win.kernel[2])
+            let (OH, OW) = (win.output[1], win.output[2])
+            let (DH, DW) = (win.dilations[1], win.dilations[2])
+            let (PH, PW) = (win.padsBegin[1], win.padsBegin[2])
+            let pitch = OW + (KW - 1) * DW, rowsP = OH + (KH - 1) * DH, planeP = rowsP * pitch
+            let span = (OH - 1) * pitch + OW
+            let padded = UnsafeMutablePointer<Float>.allocate(capacity: cg * planeP)
+            let wide = UnsafeMutablePointer<Float>.allocate(capacity: mg * span)
+            defer { padded.deallocate(); wide.deallocate() }
+            let first = min(PW, pitch), last = min(max(IW + PW, first), pitch)
+            for c in 0..<cg {
+                for t in 0..<taps {
+                    rows[c * taps + t] = UnsafePointer(padded + c * planeP + (t / KW) * DH * pitch + (t % KW) * DW)
+                }
+            }
+            for n in 0..<p.batch {
+                for gi in 0..<p.groups {
+                    let xg = x + (n * p.inputChannels + gi * cg) * inCount
+                    let yg = y + (n * p.outputChannels + gi * mg) * outCount
+                    for c in 0..<cg {
+                        for r in 0..<rowsP {
+                            let dst = padded + c * planeP + r * pitch, ih = r - PH
+                            guard ih >= 0 && ih < IH else { dst.update(repeating: 0, count: pitch); continue }
+                            dst.update(repeating: 0, count: first)
+                            (dst + first).update(from: xg + c * inCount + ih * IW + (first - PW), count: last - first)
+                            (dst + last).update(repeating: 0, count: pitch - last)
+                        }
+                    }
+                    weights.groups[gi].multiply(rows, n: span, c: wide, ldc: span, bias: nil)
+                    for j in 0..<mg {
+                        for oh in 0..<OH {
+                            let src = wide + j * span + oh * pitch, dst = yg + j * outCount + oh * OW
+                            if let b = bias?[gi * mg + j] {
+                                for o in 0..<OW { dst[o] = src[o] + b }
+                            } else {
+                                dst.update(from: src, count: OW)
+                            }
+                        }
+                    }
+                }
+            }
+            return
+        }
+        // im2col in bands of output rows (a band is a contiguous range of output positions).
+        let outRows = win.output[0] * win.output[1], width = win.output[2]
+        let band = max(1, min(outRows, columnBudget / max(1, k * width)))
+        let col = UnsafeMutablePointer<Float>.allocate(capacity: max(1, k * band * width))
+        defer { col.deallocate() }
+        for n in 0..<p.batch {
+            for gi in 0..<p.groups {
+                let xg = x + (n * p.inputChannels + gi * cg) * inCount
+                let yg = y + (n * p.outputChannels + gi * mg) * outCount
+                var r0 = 0
+                while r0 < outRows {
+                    let r1 = min(outRows, r0 + band), t = (r1 - r0) * width
+                    im2colChannelsFirst(win, channels: cg, x: xg, col: col, rows: r0..<r1)
+                    for q in 0..<k { rows[q] = UnsafePointer(col + q * t) }
+                    weights.groups[gi].multiply(rows, n: t, c: yg + r0 * width, ldc: outCount, bias: bias.map { $0 + gi * mg })
+                    r0 = r1
+                }
+            }
+        }
     }
 
     // MARK: General convolution, channels first
@@ -485,6 +594,8 @@ public enum Convolution {
         let direct = PH == 0 && PW == 0 && SW == 1 && colsP == IW && rowsP <= IH
         let padded = direct ? nil : UnsafeMutablePointer<T>.allocate(capacity: rowsP * colsP)
         defer { padded?.deallocate() }
+        // Zeroed once: every channel writes the same interior positions, the border stays zero.
+        padded?.initialize(repeating: 0, count: rowsP * colsP)
         let phaseWidth = (colsP + SW - 1) / SW
         let phases = SW > 1 ? UnsafeMutablePointer<T>.allocate(capacity: SW * rowsP * phaseWidth) : nil
         defer { phases?.deallocate() }
@@ -501,13 +612,9 @@ public enum Convolution {
                 let b = bias?[oc]
                 if oc % multiplier == 0 {
                     if let padded {
-                        for r in 0..<rowsP {
-                            let dst = padded + r * colsP, ih = r - PH
-                            guard ih >= 0 && ih < IH else { dst.update(repeating: 0, count: colsP); continue }
-                            let first = min(max(PW, 0), colsP), last = min(max(IW + PW, first), colsP)
-                            dst.update(repeating: 0, count: first)
-                            (dst + first).update(from: xc + ih * IW + (first - PW), count: last - first)
-                            (dst + last).update(repeating: 0, count: colsP - last)
+                        let first = min(max(PW, 0), colsP), last = min(max(IW + PW, first), colsP)
+                        for r in max(0, PH)..<min(rowsP, IH + PH) where last > first {
+                            (padded + r * colsP + first).update(from: xc + (r - PH) * IW + (first - PW), count: last - first)
                         }
                     }
                     if let phases {
@@ -535,6 +642,27 @@ public enum Convolution {
                 }
                 let plane = padded.map { UnsafePointer($0) } ?? xc
                 let pitch = direct ? IW : colsP
+                if T.self == Float.self {
+                    // All rows of the channel in one call: tap t of row oh reads base[t] + oh · stride.
+                    var t = 0
+                    for kh in 0..<KH {
+                        for kw in 0..<KW {
+                            if let phases {
+                                sources[t] = UnsafePointer(phases + (shifts[kw].0 * rowsP + kh * DH) * phaseWidth + shifts[kw].1)
+                            } else {
+                                sources[t] = plane + kh * DH * pitch + kw * DW
+                            }
+                            t += 1
+                        }
+                    }
+                    VectorKernels.depthwiseRows(
+                        bases: UnsafeRawPointer(sources).assumingMemoryBound(to: UnsafePointer<Float>.self),
+                        rowStride: SH * (phases == nil ? pitch : phaseWidth),
+                        weights: UnsafeRawPointer(wc).assumingMemoryBound(to: Float.self), count: taps,
+                        out: UnsafeMutableRawPointer(yc).assumingMemoryBound(to: Float.self), rows: OH, width: OW,
+                        bias: b.map { unsafeBitCast($0, to: Float.self) })
+                    continue
+                }
                 for oh in 0..<OH {
                     var t = 0
                     for kh in 0..<KH {
@@ -700,5 +828,34 @@ public enum Convolution {
                 }
             }
         }
+    }
+}
+
+/// Convolution weights `[M, C/group, k…]` packed per group for `PackedMatrix` (group g: the
+/// `[M/group, C/group · k…]` matrix of its output channels), once per session.
+public final class ConvolutionWeights: @unchecked Sendable {
+    public let groups: [PackedMatrix]
+
+    /// Packs row-major float32 weights of `groups` groups, each `rows × columns`.
+    public init(_ w: UnsafePointer<Float>, groups: Int, rows: Int, columns: Int) {
+        self.groups = (0..<groups).map { g in PackedMatrix(w + g * rows * columns, rows: rows, columns: columns, rowStride: columns) }
+    }
+
+    /// Packs a constant float32 weight tensor `[M, C/group, k…]`, or nil when it is not one.
+    public convenience init?(_ w: Tensor, groups: Int) {
+        guard w.dtype == .float32, w.rank >= 3, groups >= 1, w.count > 0, w.shape[0] % groups == 0 else { return nil }
+        let rows = w.shape[0] / groups, columns = w.count / w.shape[0]
+        guard let packed = try? w.withElements(as: Float.self, { buffer in
+            (0..<groups).map { g in
+                PackedMatrix(buffer.baseAddress! + g * rows * columns, rows: rows, columns: columns, rowStride: columns)
+            }
+        }) else { return nil }
+        self.init(groups: packed)
+    }
+
+    init(groups: [PackedMatrix]) { self.groups = groups }
+
+    func matches(groups: Int, rows: Int, columns: Int) -> Bool {
+        self.groups.count == groups && self.groups.allSatisfy { $0.rows == rows && $0.columns == columns }
     }
 }

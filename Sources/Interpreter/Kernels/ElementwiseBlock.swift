@@ -35,12 +35,17 @@ public struct ElementwiseFunction: Sendable {
     public let scalarInputs: Set<Int>
     public let float32: BlockFunction<Float>
     public let float64: BlockFunction<Double>
+    /// The float32 function as an op of `VectorKernels.chain` (a chain whose members all have one
+    /// runs block by block inside C), or nil. Must compute what `float32` computes.
+    public let chainOp: VectorKernels.ChainOp?
 
-    public init(arity: Int, scalarInputs: Set<Int> = [], float32: BlockFunction<Float>, float64: BlockFunction<Double>) {
+    public init(arity: Int, scalarInputs: Set<Int> = [], float32: BlockFunction<Float>, float64: BlockFunction<Double>,
+                chainOp: VectorKernels.ChainOp? = nil) {
         self.arity = arity
         self.scalarInputs = scalarInputs
         self.float32 = float32
         self.float64 = float64
+        self.chainOp = chainOp
     }
 
     /// `y = f(x)`.

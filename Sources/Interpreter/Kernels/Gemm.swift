@@ -1,4 +1,5 @@
 import CBLAS
+import Foundation
 
 /// Matrix multiplication on OpenBLAS: `C = alpha * op(A) * op(B) + beta * C`, row-major.
 /// OpenBLAS is loaded on first use (see Sources/CBLAS/include/lockstep_blas.h for why).
@@ -76,9 +77,31 @@ public enum GEMM {
         }
     }
 
-    /// Limits OpenBLAS to `count` threads (1 for deterministic single-threaded runs).
-    public static func setThreads(_ count: Int) { lockstep_blas_set_threads(Int32(count)) }
+    /// Limits OpenBLAS and `PackedMatrix` to `count` threads (1 for single-threaded runs).
+    public static func setThreads(_ count: Int) {
+        lockstep_blas_set_threads(Int32(count))
+        threadCount.withLock { $0 = max(1, count) }
+    }
+
+    /// Threads `PackedMatrix` may use: all cores until `setThreads` says otherwise (as OpenBLAS).
+    public static var threads: Int { threadCount.withLock { $0 } }
+
+    private static let threadCount = LockedValue(ProcessInfo.processInfo.activeProcessorCount)
 
     /// The OpenBLAS kernel family in use (e.g. "SkylakeX"), or nil when OpenBLAS is unavailable.
     public static var coreName: String? { lockstep_blas_core_name().map { String(cString: $0) } }
+}
+
+/// A value behind an `NSLock` (Synchronization.Mutex needs macOS 15; the package supports 13).
+final class LockedValue<T>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: T
+
+    init(_ value: T) { self.value = value }
+
+    func withLock<R>(_ body: (inout T) -> R) -> R {
+        lock.lock()
+        defer { lock.unlock() }
+        return body(&value)
+    }
 }

@@ -1,7 +1,7 @@
 import CSIMD
 
 /// The float32 loops that dominate CNN inference (arithmetic and Clip blocks of fused chains, the
-/// depthwise convolution's interior columns) in C, built for baseline x86-64 and for AVX2 and
+/// depthwise convolution's rows) in C, built for baseline x86-64, for AVX2 and for AVX-512F and
 /// chosen from the CPU at run time (`Sources/CSIMD`). Swift code here is compiled for baseline
 /// x86-64 (SSE2), which halves the width of these loops on current CPUs.
 ///
@@ -12,8 +12,15 @@ public enum VectorKernels {
     public enum Level: Int, Sendable, CaseIterable, CustomStringConvertible {
         case portable = 0
         case avx2 = 1
+        case avx512 = 2
 
-        public var description: String { self == .avx2 ? "avx2" : "portable" }
+        public var description: String {
+            switch self {
+            case .portable: return "portable"
+            case .avx2: return "avx2"
+            case .avx512: return "avx512"
+            }
+        }
     }
 
     /// The variant in use (starts at the best the CPU runs).
@@ -59,6 +66,26 @@ public enum VectorKernels {
         case .absent:
             preconditionFailure("Clip input is absent")
         }
+    }
+
+    /// Depthwise output rows `0 ..< rows` of one channel, `width` columns each (all in range):
+    /// row r's tap t reads `bases[t] + r · rowStride`; taps summed in order from 0, then the bias.
+    @inline(__always)
+    static func depthwiseRows(bases: UnsafePointer<UnsafePointer<Float>>, rowStride: Int, weights: UnsafePointer<Float>, count: Int,
+                              out: UnsafeMutablePointer<Float>, rows: Int, width: Int, bias: Float?) {
+        bases.withMemoryRebound(to: UnsafePointer<Float>?.self, capacity: max(1, count)) { b in
+            lockstep_depthwise_rows_f32(b, rowStride, weights, count, out, rows, width, bias == nil ? 0 : 1, bias ?? 0)
+        }
+    }
+
+    /// A float32 op a fused chain can run inside C (`lockstep_chain_f32`), block by block with no
+    /// Swift code per block: the same C loops as `binary` and `clip`.
+    public enum ChainOp: Sendable, Equatable {
+        case arithmetic(Arithmetic)
+        /// Clip with its bounds in the single-element inputs 1 and 2 (omitted: unbounded).
+        case clipInputs
+        /// Clip with fixed bounds (as `FloatFunctions.Clip` holds them).
+        case clip(lower: Double, upper: Double)
     }
 
     /// Depthwise interior columns `range` of one output row: `count` taps with their source rows

@@ -36,9 +36,11 @@ public enum ModelBench {
         /// so ratios between runtimes stay meaningful on a loaded machine.
         public var cpuP50Ms: Double
         public var cpuMinMs: Double
-        /// Vector kernels in use (`VectorKernels.level`: "avx2" or "portable") and the OpenBLAS
-        /// kernel family (nil when OpenBLAS is not loaded).
+        /// Vector kernels in use (`VectorKernels.level`: "avx512", "avx2" or "portable"), the
+        /// float32 GEMM variant (`PackedGEMM.level`, "openblas" where it is not used) and the
+        /// OpenBLAS kernel family (nil when OpenBLAS is not loaded).
         public var kernels: String
+        public var gemm: String
         public var blas: String?
         /// Peak resident set size of the process (bytes), from getrusage.
         public var peakRSSBytes: Int
@@ -117,7 +119,8 @@ public enum ModelBench {
         var result = Result(model: modelPath, iterations: samples.count, threads: max(1, options.threads), loadMs: loadMs,
                             minMs: samples[0], meanMs: samples.reduce(0, +) / Double(samples.count),
                             p50Ms: percentile(50), p95Ms: percentile(95), p99Ms: percentile(99), cpuP50Ms: percentile(50, of: cpuSamples), cpuMinMs: cpuSamples[0],
-                            kernels: VectorKernels.level.description, blas: GEMM.coreName, peakRSSBytes: rss)
+                            kernels: VectorKernels.level.description,
+                            gemm: PackedGEMM.isEnabled ? PackedGEMM.level.description : "openblas", blas: GEMM.coreName, peakRSSBytes: rss)
         if options.profile {
             let runs = Double(samples.count)
             let total = perNode.values.reduce(0) { $0 + $1.ms } / runs
@@ -141,8 +144,8 @@ public enum ModelBench {
     }
 
     public static func text(_ r: Result) -> String {
-        var text = String(format: "%@\n  %d iterations, %d thread%@, load %.1f ms, kernels %@, OpenBLAS %@\n  P50 %.3f ms  P95 %.3f ms  P99 %.3f ms  mean %.3f ms  min %.3f ms\n  CPU time P50 %.3f ms  min %.3f ms\n  peak RSS %.1f MiB\n",
-               r.model, r.iterations, r.threads, r.threads == 1 ? "" : "s", r.loadMs, r.kernels, r.blas ?? "not loaded", r.p50Ms, r.p95Ms, r.p99Ms, r.meanMs, r.minMs,
+        var text = String(format: "%@\n  %d iterations, %d thread%@, load %.1f ms, kernels %@, GEMM %@, OpenBLAS %@\n  P50 %.3f ms  P95 %.3f ms  P99 %.3f ms  mean %.3f ms  min %.3f ms\n  CPU time P50 %.3f ms  min %.3f ms\n  peak RSS %.1f MiB\n",
+               r.model, r.iterations, r.threads, r.threads == 1 ? "" : "s", r.loadMs, r.kernels, r.gemm, r.blas ?? "not loaded", r.p50Ms, r.p95Ms, r.p99Ms, r.meanMs, r.minMs,
                r.cpuP50Ms, r.cpuMinMs, Double(r.peakRSSBytes) / 1_048_576)
         if let ops = r.ops {
             text += "  time by op (ms per inference):\n"

@@ -35,7 +35,8 @@ struct ArithmeticKernel: Kernel {
     /// float32 blocks run in `VectorKernels` (the same IEEE operation per element).
     var elementwise: ElementwiseFunction? {
         func make<F: FloatBinaryFunction>(_ f: F, _ op: VectorKernels.Arithmetic) -> ElementwiseFunction {
-            ElementwiseFunction(arity: 2, float32: VectorKernels.binary(op), float64: ElementwiseFunction.binaryBlock(f, Double.self))
+            ElementwiseFunction(arity: 2, float32: VectorKernels.binary(op), float64: ElementwiseFunction.binaryBlock(f, Double.self),
+                                chainOp: .arithmetic(op))
         }
         switch operation {
         case .add: return make(Add(), .add)

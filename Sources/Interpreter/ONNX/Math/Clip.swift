@@ -26,10 +26,13 @@ struct ClipKernel: Kernel {
     /// single-element inputs `min`/`max` exactly as `evaluate` reads them (widened to Double).
     var elementwise: ElementwiseFunction? {
         if let attributeBounds {
-            return .unary(FloatFunctions.Clip(lower: attributeBounds.lower.map(Double.init) ?? -.infinity,
-                                              upper: attributeBounds.upper.map(Double.init) ?? .infinity))
+            let clip = FloatFunctions.Clip(lower: attributeBounds.lower.map(Double.init) ?? -.infinity,
+                                           upper: attributeBounds.upper.map(Double.init) ?? .infinity)
+            let f = ElementwiseFunction.unary(clip)
+            return ElementwiseFunction(arity: 1, float32: f.float32, float64: f.float64, chainOp: .clip(lower: clip.lower, upper: clip.upper))
         }
-        return ElementwiseFunction(arity: 3, scalarInputs: [1, 2], float32: Self.vectorBlock, float64: Self.block(Double.self))
+        return ElementwiseFunction(arity: 3, scalarInputs: [1, 2], float32: Self.vectorBlock, float64: Self.block(Double.self),
+                                   chainOp: .clipInputs)
     }
 
     /// float32 through `VectorKernels.clip`, with the bounds `FloatFunctions.Clip` derives.

@@ -3,10 +3,17 @@ import LockstepCore
 /// Conv (ONNX opsets 1, 11, 22): N-d convolution (1-D to 3-D spatial) of `X [N, C, …]` with
 /// `W [M, C/group, k…]` plus optional bias `B [M]`; `pads`, `strides`, `dilations`, `group`,
 /// `auto_pad` (SAME_UPPER/SAME_LOWER/VALID/NOTSET), `kernel_shape` (inferred from `W`).
-/// float32 runs through im2col + `cblas_sgemm` (depthwise: a direct loop), float64 through
-/// `cblas_dgemm`, float16/bfloat16 in float32 rounded back.
+/// float32 runs on `PackedMatrix` with constant weights packed once per session (depthwise: a
+/// direct loop), float64 through `cblas_dgemm`, float16/bfloat16 in float32 rounded back.
 struct ConvKernel: Kernel {
-    static let registration = OpRegistration("Conv", versions: 1...Int.max) { context in try ConvKernel(context.attributes) }
+    static let registration = OpRegistration("Conv", versions: 1...Int.max) { context in
+        var kernel = try ConvKernel(context.attributes)
+        // Constant float32 weights are packed once here, for every run of the session.
+        if context.node.inputs.count > 1, let w = context.constantValue(context.node.inputs[1]) {
+            kernel.packed = ConvolutionWeights(w, groups: kernel.group)
+        }
+        return kernel
+    }
 
     let autoPad: AutoPad
     let kernelShape: [Int]?
@@ -14,6 +21,8 @@ struct ConvKernel: Kernel {
     let dilations: [Int]?
     let pads: [Int]?
     let group: Int
+    /// The weights packed for `PackedMatrix` when they are a constant of the graph.
+    var packed: ConvolutionWeights?
 
     init(_ a: AttributeReader) throws {
         autoPad = try AutoPad(attribute: a.string("auto_pad"))
@@ -61,19 +70,19 @@ struct ConvKernel: Kernel {
     func evaluate(_ inputs: [Value?], context: ExecutionContext) throws -> [Value?] {
         let (p, x, w, b, output) = try parameters(inputs)
         struct Visitor: BLASFloatVisitor {
-            let p: ConvolutionParameters, t: [Tensor?], output: [Int]
+            let p: ConvolutionParameters, t: [Tensor?], output: [Int], packed: ConvolutionWeights?
             func visit<T: BLASFloat>(_: T.Type) throws -> [Tensor?] {
                 [try NNSupport.read(t[0]!, as: T.self) { x in
                     try NNSupport.read(t[1]!, as: T.self) { w in
                         try NNSupport.readOptional(t[2], as: T.self) { b in
                             try NNSupport.build(T.dtype, output, as: T.self) { y in
-                                try Convolution.forward(p, x: x, w: w, bias: b, y: y)
+                                try Convolution.forward(p, x: x, w: w, bias: b, y: y, packed: packed)
                             }
                         }
                     }
                 }]
             }
         }
-        return try NNSupport.compute([x, w, b]) { Visitor(p: p, t: $0, output: output) }
+        return try NNSupport.compute([x, w, b]) { Visitor(p: p, t: $0, output: output, packed: packed) }
     }
 }

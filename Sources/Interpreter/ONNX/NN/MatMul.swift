@@ -2,9 +2,9 @@ import LockstepCore
 
 /// MatMul (ONNX opsets 1, 9, 13): numpy `matmul`. A 1-D first operand is a row vector and a
 /// 1-D second operand a column vector (the added dimension is removed from the result); batch
-/// dimensions broadcast. Floats run on `cblas_sgemm`/`cblas_dgemm` per batch (a batch of `A`
-/// against one matrix `B` is one GEMM); float16/bfloat16 in float32; int32/int64/uint32/uint64
-/// by plain wrapping loops.
+/// dimensions broadcast. float32 runs on `PackedMatrix` (`multiply`), float64 on `cblas_dgemm`,
+/// per batch (a batch of `A` against one matrix `B` is one product); float16/bfloat16 in
+/// float32; int32/int64/uint32/uint64 by plain wrapping loops.
 struct MatMulKernel: Kernel {
     static let registration = OpRegistration("MatMul", versions: 1...Int.max) { _ in MatMulKernel() }
 
@@ -102,8 +102,22 @@ struct MatMulKernel: Kernel {
     }
 
     /// Float product over all batches (one GEMM when `B` has no batch dimensions).
+    /// float32 runs on `PackedMatrix` where `PackedGEMM.isEnabled`: `A` (the activations) is
+    /// packed per call, `B`'s rows are read in place, each output is one fused multiply-add chain.
     static func multiply<T: BLASFloat>(_ plan: Plan, _ a: UnsafePointer<T>, _ b: UnsafePointer<T>, _ y: UnsafeMutablePointer<T>) {
         let (m, n, k) = (plan.m, plan.n, plan.k)
+        if T.self == Float.self, PackedGEMM.isEnabled {
+            let a = UnsafeRawPointer(a).assumingMemoryBound(to: Float.self), b = UnsafeRawPointer(b).assumingMemoryBound(to: Float.self)
+            let y = UnsafeMutableRawPointer(y).assumingMemoryBound(to: Float.self)
+            if plan.bBatchShape.reduce(1, *) == 1 && plan.aBatchShape.count == plan.batchShape.count {
+                PackedMatrix(a, rows: plan.batch * m, columns: k, rowStride: k).multiply(b, rowStride: n, n: n, c: y, ldc: n, bias: nil)
+                return
+            }
+            plan.forEachBatch { i, ao, bo in
+                PackedMatrix(a + ao, rows: m, columns: k, rowStride: k).multiply(b + bo, rowStride: n, n: n, c: y + i * m * n, ldc: n, bias: nil)
+            }
+            return
+        }
         if plan.bBatchShape.reduce(1, *) == 1 && plan.aBatchShape.count == plan.batchShape.count {
             // Every batch of A against the same B: stack the batches into one [batch·m, k] matrix.
             T.gemm(m: plan.batch * m, n: n, k: k, alpha: 1, a: a, transposeA: false, b: b, transposeB: false, beta: 0, c: y)

@@ -9,9 +9,14 @@ import LockstepCore
 struct ConstantKernel: Kernel {
     let value: Tensor
 
-    static let registration = OpRegistration("Constant", versions: 1...Int.max) { context in
-        ConstantKernel(value: try ConstantKernel.tensor(context.node).aligned())
-    }
+    /// Folded at compile time: its value is a constant of the graph, not a step of every run.
+    static let registration: OpRegistration = {
+        var r = OpRegistration("Constant", versions: 1...Int.max) { context in
+            ConstantKernel(value: try ConstantKernel.tensor(context.node).aligned())
+        }
+        r.foldsConstants = true
+        return r
+    }()
 
     static func tensor(_ node: Node) throws -> Tensor {
         let present = node.attributes.filter { $0.name.hasPrefix("value") || $0.name == "sparse_value" }
