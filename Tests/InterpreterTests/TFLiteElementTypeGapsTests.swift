@@ -95,6 +95,56 @@ final class TFLiteElementTypeGapsTests: XCTestCase {
         XCTAssertEqual(values[1], -0.00364, accuracy: 1e-4)
     }
 
+    // MARK: LOG_SOFTMAX uint8, PRELU int16, SOFTMAX's refused int16 → 8-bit
+
+    func testUInt8LogSoftmaxIsTheInt8ArithmeticAroundZeroPoint255() throws {
+        // Two equal elements: log ½ = −0.693 at scale 1/16 → 255 − 11.09 → 244 (int8: 127 → 116);
+        // an element e^−12 below the row maximum lands near 255 − 192 = 63.
+        let x = try Tensor(dtype: .uint8, shape: [2, 2], values: [UInt8(50), 50, 130, 10])
+        let y = try run("LOG_SOFTMAX", x, input: (0.1, 0), output: (16.0 / 256, 255))
+        let v = try y.scalars(as: UInt8.self)
+        XCTAssertEqual(Array(v[0..<3]), [244, 244, 255])
+        XCTAssertEqual(Double(v[3]), 63, accuracy: 1)
+        assertFails(try run("LOG_SOFTMAX", x, input: (0.1, 0), output: (16.0 / 256, 127)), containing: "zero point 255")
+    }
+
+    func testInt16PReluTakesAnInt8Alpha() throws {
+        // x scale 0.002, alpha scale 0.03, output 0.0017: 37 → 43.5 → 44; −41 · alpha 4 →
+        // −41·0.002·4·0.03/0.0017 = −5.79 → −6.
+        let x = try Tensor(dtype: .int16, shape: [2], values: [Int16(37), -41])
+        let alpha = try Tensor(dtype: .int8, shape: [2], values: [Int8(1), 4])
+        let graphInputs: [(String, Tensor, QuantizationParameters)] = [("x", x, QuantizationParameters(scales: [0.002], zeroPoints: [0])),
+                                                                       ("a", alpha, QuantizationParameters(scales: [0.03], zeroPoints: [0]))]
+        let infos = graphInputs.map { ValueInfo(name: $0.0, type: .tensor(elementType: $0.1.dtype, shape: nil), quantization: $0.2) }
+        let out = ValueInfo(name: "y", type: .tensor(elementType: .int16, shape: nil), quantization: QuantizationParameters(scales: [0.0017], zeroPoints: [0]))
+        func prelu(_ a: Tensor) throws -> Tensor {
+            var ins = infos
+            ins[1].type = .tensor(elementType: a.dtype, shape: nil)
+            let node = Node(name: "n", op: OpIdentifier(name: "PRELU", version: 1), inputs: ["x", "a"], outputs: ["y"],
+                            origin: Origin(format: .tflite, graphPath: ["main"], nodeIndex: 0, name: "n"))
+            let graph = Graph(name: "main", nodes: [node], inputs: ins, outputs: [out], valueInfo: ins + [out])
+            let result = try Session(model: Model(format: .tflite, path: "t.tflite", irVersion: 3, opsetImports: [:], graph: graph))
+                .run(["x": .tensor(x), "a": .tensor(a)])
+            return try XCTUnwrap(result.outputs.first?.value?.tensor)
+        }
+        XCTAssertEqual(try prelu(alpha).scalars(as: Int16.self), [44, -6])
+        assertFails(try prelu(try Tensor(dtype: .int16, shape: [2], values: [Int16(1), 4])), containing: "int8")
+    }
+
+    func testSoftmaxRefusesInt16InputWithAn8BitOutput() throws {
+        let x = try Tensor(dtype: .int16, shape: [1, 3], values: [Int16(1), 2, 3])
+        let q = (Float(0.01), Int64(0))
+        XCTAssertEqual(try run("SOFTMAX", x, input: q, output: (1.0 / 32768, 0), ["beta": .float(1)]).dtype, .int16)
+        let inputInfo = ValueInfo(name: "x", type: .tensor(elementType: .int16, shape: nil), quantization: QuantizationParameters(scales: [0.01], zeroPoints: [0]))
+        let outInfo = ValueInfo(name: "y", type: .tensor(elementType: .uint8, shape: nil), quantization: QuantizationParameters(scales: [1.0 / 256], zeroPoints: [0]))
+        let node = Node(name: "n", op: OpIdentifier(name: "SOFTMAX", version: 1), inputs: ["x"], outputs: ["y"],
+                        attributes: [Attribute(name: "beta", value: .float(1))], origin: Origin(format: .tflite, graphPath: ["main"], nodeIndex: 0, name: "n"))
+        let graph = Graph(name: "main", nodes: [node], inputs: [inputInfo], outputs: [outInfo], valueInfo: [inputInfo, outInfo])
+        XCTAssertThrowsError(try Session(model: Model(format: .tflite, path: "t.tflite", irVersion: 3, opsetImports: [:], graph: graph)).run(["x": .tensor(x)])) {
+            XCTAssertTrue("\($0)".contains("int16 output"), "\($0)")
+        }
+    }
+
     // MARK: LOCAL_RESPONSE_NORMALIZATION
 
     func testLocalResponseNormalizationPowersInDouble() throws {
