@@ -1,6 +1,5 @@
 #!/usr/bin/env python3
-"""Generates the TFLite op-test cases of the builtins added in round 2 of issue 5 (branch
-wip/tfl-builtins), with LiteRT goldens, into Tests/Fixtures/tflite-op-tests/ beside the cases of
+"""Generates the TFLite op-test cases of the builtins added in round 2 of issue 5, with LiteRT goldens, into Tests/Fixtures/tflite-op-tests/ beside the cases of
 scripts/make-tflite-op-tests.py (same layout, same case.json). Every case name starts with
 `builtin_`; only those folders are replaced.
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Generates the wip/tfl-last part of Lockstep's TFLite op-test suite (committed): `cov_*` cases
+"""Generates the element-type coverage part of Lockstep's TFLite op-test suite (committed): `cov_*` cases
 in Tests/Fixtures/tflite-op-tests/ beside the others (layout and case.json as
 scripts/make-tflite-op-tests-builtins.py writes them; its one-op flatbuffer builder and LiteRT
 runner are imported, that script is not otherwise changed). Two kinds of case:

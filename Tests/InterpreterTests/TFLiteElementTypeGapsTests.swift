@@ -4,7 +4,7 @@ import XCTest
 
 @testable import Interpreter
 
-/// wip/tfl-last's kernels on hand-computed values: quantised int16 SQRT (and int8, now through the
+/// The element-type gap kernels on hand-computed values: quantised int16 SQRT (and int8, now through the
 /// same float path with LiteRT's error for negative inputs), uint8 GELU's lookup table, float16
 /// GELU in `Eigen::half` steps, LOCAL_RESPONSE_NORMALIZATION's double arithmetic. The LiteRT
 /// cases (`builtin_dtype_*`, `cov_*` in Tests/Fixtures/tflite-op-tests: TFLiteConformanceTests)

@@ -131,7 +131,7 @@ extension TFLiteQuantizedUnaryPaths {
             return try TFLiteBuffers.build(.int32, x.shape, Int32.self) { o in try TFLiteBuffers.read(x, Int32.self) { xs in for i in 0..<xs.count { o[i] = 0 &- xs[i] } } }
         case .int64:
             return try TFLiteBuffers.build(.int64, x.shape, Int64.self) { o in try TFLiteBuffers.read(x, Int64.self) { xs in for i in 0..<xs.count { o[i] = 0 &- xs[i] } } }
-        // neg.cc negates int8 / int16 codes as they are, whatever their quantisation (wip/tfl-builtins).
+        // neg.cc negates int8 / int16 codes as they are, whatever their quantisation.
         case .int8:
             return try TFLiteBuffers.build(.int8, x.shape, Int8.self) { o in try TFLiteBuffers.read(x, Int8.self) { xs in for i in 0..<xs.count { o[i] = 0 &- xs[i] } } }
         case .int16:
