@@ -2,7 +2,8 @@
 # TFLite interpreter speed: Lockstep's reference interpreter (release build, --threads 1) vs LiteRT
 # single-threaded with its optimised kernels and no delegate (BUILTIN_WITHOUT_DEFAULT_DELEGATES:
 # XNNPACK off) and with its reference kernels (BUILTIN_REF), on the mediapipe models LiteRT can run
-# (the LiteRT golden folders: same inputs for all three), one after the other on one machine.
+# (the LiteRT golden folders: same inputs for all three) and Lockstep's own CNN and MLP in each
+# quantisation scheme (Tests/Fixtures/tflite-op-tests/model_*), one after the other on one machine.
 # Prints JSON lines and a Markdown table for docs/benchmarks.md. Not part of the test suite.
 # ITER (default 20) sets the timed runs; REF_ITER (default 3) those of LiteRT's reference kernels.
 set -euo pipefail
@@ -19,12 +20,22 @@ LOCKSTEP="$(swift build -c release --show-bin-path)/lockstep"
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
 OUT="$WORK/results.jsonl"
+# bench_one LABEL MODEL INPUT_DIR: the three runtimes on one model, each line tagged with LABEL.
+bench_one() {
+    local tag=(-c 'import json,sys; [print(json.dumps({**json.loads(l), "label": sys.argv[1]})) for l in sys.stdin if l.strip()]' "$1")
+    "$LOCKSTEP" bench "$2" --inputs "$3" --iterations "$ITER" --threads 1 --json \
+        | "$PY" -c 'import json,sys; d=json.loads(sys.stdin.read()); d["runtime"]="lockstep"; print(json.dumps(d))' \
+        | "$PY" "${tag[@]}" >>"$OUT"
+    "$PY" scripts/bench_tflite_py.py optimized "$2" "$3" "$ITER" | "$PY" "${tag[@]}" >>"$OUT"
+    "$PY" scripts/bench_tflite_py.py reference "$2" "$3" "$REF_ITER" | "$PY" "${tag[@]}" >>"$OUT"
+}
 for dir in "$CORPUS"/goldens/litert/*/; do
     model="$CORPUS/$("$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))["model"])' "$dir/manifest.json")"
-    "$LOCKSTEP" bench "$model" --inputs "$dir" --iterations "$ITER" --threads 1 --json \
-        | "$PY" -c 'import json,sys; d=json.loads(sys.stdin.read()); d["runtime"]="lockstep"; print(json.dumps(d))' >>"$OUT"
-    "$PY" scripts/bench_tflite_py.py optimized "$model" "$dir" "$ITER" >>"$OUT"
-    "$PY" scripts/bench_tflite_py.py reference "$model" "$dir" "$REF_ITER" >>"$OUT"
+    bench_one "$(basename "$model" .tflite)" "$model" "$dir"
+done
+# Lockstep's own CNN and MLP in every post-training quantisation scheme (scripts/make-tflite-op-tests.py).
+for dir in Tests/Fixtures/tflite-op-tests/model_cnn_*/ Tests/Fixtures/tflite-op-tests/model_mlp_*/; do
+    bench_one "$(basename "$dir")" "$dir/model.tflite" "$dir/test_data_set_0"
 done
 cat "$OUT"
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -33,7 +44,7 @@ import json, os, sys
 rows = [json.loads(l) for l in open(sys.argv[1])]
 by = {}
 for r in rows:
-    by.setdefault(os.path.basename(r["model"]), {})[r["runtime"]] = r
+    by.setdefault(r["label"], {})[r["runtime"]] = r
 print("\n| model | Lockstep P50 (ms) | LiteRT optimised P50 (ms) | LiteRT reference P50 (ms) | vs optimised | vs reference |")
 print("| --- | ---: | ---: | ---: | ---: | ---: |")
 for model, r in sorted(by.items()):

@@ -7,6 +7,7 @@
 #define LOCKSTEP_SIMD_H
 
 #include "lockstep_gemm.h"
+#include "lockstep_qconv.h"
 
 #ifdef __cplusplus
 extern "C" {

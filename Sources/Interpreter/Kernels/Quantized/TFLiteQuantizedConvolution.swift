@@ -1,3 +1,5 @@
+import CSIMD
+
 /// Quantised CONV_2D and DEPTHWISE_CONV_2D as TFLite's reference kernels compute them
 /// (google-ai-edge/LiteRT, `ai-edge-litert` 2.3.0):
 /// - int8 per-channel: `reference_integer_ops::ConvPerChannel` / `DepthwiseConvPerChannel`
@@ -108,47 +110,60 @@ public enum TFLiteQuantizedConvolution {
     /// per-tensor (`reference_ops::Conv`, pass one multiplier per channel, all equal).
     /// `acc = Σ (filter + filterOffset)·(input + inputOffset) + bias[c]`, then
     /// `clamp(MultiplyByQuantizedMultiplier(acc, m[c]) + outputOffset)`.
+    ///
+    /// Evaluated by `lockstep_qconv_sums_i32` (CSIMD): per output pixel every window point inside
+    /// the input adds, for each of its input channels, `(input + inputOffset)` times that point's
+    /// offset filter values to the Int32 sums of all the group's output channels at once
+    /// (filters rearranged once per call to `[tap][input channel][output channel]`); then
+    /// `lockstep_requantize_i32`. The reference loops output channel by output channel; wrapping
+    /// Int32 addition is associative, so the sums are the same bits.
     public static func conv<T: FixedWidthInteger, W: FixedWidthInteger>(
         _ g: Geometry, input: UnsafeBufferPointer<T>, filter: UnsafeBufferPointer<W>, bias: UnsafeBufferPointer<Int32>?,
         multipliers: [TFLiteQuantizationParams.Multiplier], offsets o: Offsets, rounding: TFLiteFixedPoint.Rounding = TFLiteFixedPoint.liteRT,
         output: UnsafeMutableBufferPointer<T>
     ) {
         precondition(multipliers.count == g.outputDepth && output.count == g.outputCount)
-        let groups = g.inputDepth / g.filterInputDepth
-        let filtersPerGroup = g.outputDepth / groups
-        var index = 0
-        for b in 0..<g.batches {
-            for oy in 0..<g.outputHeight {
-                let yOrigin = oy * g.strideHeight - g.padHeight
-                for ox in 0..<g.outputWidth {
-                    let xOrigin = ox * g.strideWidth - g.padWidth
-                    for oc in 0..<g.outputDepth {
-                        let group = oc / filtersPerGroup
-                        var acc: Int32 = 0
-                        for fy in 0..<g.filterHeight {
-                            let iy = yOrigin + g.dilationHeight * fy
-                            if iy < 0 || iy >= g.inputHeight { continue }
-                            for fx in 0..<g.filterWidth {
-                                let ix = xOrigin + g.dilationWidth * fx
-                                if ix < 0 || ix >= g.inputWidth { continue }
-                                let inBase = ((b * g.inputHeight + iy) * g.inputWidth + ix) * g.inputDepth + group * g.filterInputDepth
-                                let fBase = ((oc * g.filterHeight + fy) * g.filterWidth + fx) * g.filterInputDepth
-                                for ic in 0..<g.filterInputDepth {
-                                    let x = Int32(input[inBase + ic]) &+ o.inputOffset
-                                    let w = Int32(filter[fBase + ic]) &+ o.filterOffset
-                                    acc = acc &+ w &* x
-                                }
-                            }
-                        }
-                        if let bias { acc = acc &+ bias[oc] }
-                        var v = multipliers[oc].apply(acc, rounding: rounding) &+ o.outputOffset
-                        v = min(max(v, o.activationMin), o.activationMax)
-                        output[index] = T(truncatingIfNeeded: v)
-                        index += 1
-                    }
-                }
+        let od = g.outputDepth
+        let k = g.filterHeight * g.filterWidth * g.filterInputDepth
+        precondition(filter.count == od * k)
+        let weights = UnsafeMutableBufferPointer<Int32>.allocate(capacity: max(filter.count, 1))
+        defer { weights.deallocate() }
+        // OHWI → [(fy·W + fx)·fid + ic][oc]
+        for oc in 0..<od {
+            for j in 0..<k { weights[j * od + oc] = Int32(truncatingIfNeeded: filter[oc * k + j]) &+ o.filterOffset }
+        }
+        integerSums(g, input: input, inputOffset: o.inputOffset, weights: weights, multipliers: multipliers, offsets: o,
+                    rounding: rounding, bias: bias, output: output, sums: lockstep_qconv_sums_i32)
+    }
+
+    /// Runs `sums` over `input + inputOffset` widened to Int32, then requantises every pixel's
+    /// channel sums into `output` (the shared tail of `conv` and `depthwise`).
+    static func integerSums<T: FixedWidthInteger>(
+        _ g: Geometry, input: UnsafeBufferPointer<T>, inputOffset: Int32, weights: UnsafeMutableBufferPointer<Int32>,
+        multipliers: [TFLiteQuantizationParams.Multiplier], offsets o: Offsets, rounding: TFLiteFixedPoint.Rounding,
+        bias: UnsafeBufferPointer<Int32>?, output: UnsafeMutableBufferPointer<T>,
+        sums: (UnsafePointer<lockstep_qconv_geometry>?, UnsafePointer<Int32>?, UnsafePointer<Int32>?, UnsafeMutablePointer<Int32>?) -> Void
+    ) {
+        let widened = UnsafeMutableBufferPointer<Int32>.allocate(capacity: max(input.count, 1))
+        let acc = UnsafeMutableBufferPointer<Int32>.allocate(capacity: max(output.count, 1))
+        defer { widened.deallocate(); acc.deallocate() }
+        for i in 0..<input.count { widened[i] = Int32(truncatingIfNeeded: input[i]) &+ inputOffset }
+        var geometry = lockstep_qconv_geometry(
+            batches: g.batches, input_height: g.inputHeight, input_width: g.inputWidth, input_depth: g.inputDepth,
+            filter_height: g.filterHeight, filter_width: g.filterWidth, filter_input_depth: g.filterInputDepth,
+            output_height: g.outputHeight, output_width: g.outputWidth, output_depth: g.outputDepth,
+            stride_height: g.strideHeight, stride_width: g.strideWidth, dilation_height: g.dilationHeight,
+            dilation_width: g.dilationWidth, pad_height: g.padHeight, pad_width: g.padWidth)
+        sums(&geometry, widened.baseAddress, weights.baseAddress, acc.baseAddress)
+        let m = multipliers.map(\.multiplier), shifts = multipliers.map { Int32($0.shift) }
+        let pixels = g.outputCount / max(g.outputDepth, 1)
+        m.withUnsafeBufferPointer { mp in
+            shifts.withUnsafeBufferPointer { sp in
+                lockstep_requantize_i32(acc.baseAddress, pixels, g.outputDepth, bias?.baseAddress, mp.baseAddress, sp.baseAddress,
+                                        rounding == .double ? 1 : 0, o.outputOffset, o.activationMin, o.activationMax, acc.baseAddress)
             }
         }
+        for i in 0..<output.count { output[i] = T(truncatingIfNeeded: acc[i]) }
     }
 
     /// CONV_2D with int16 activations and int8 weights (16x8): 64-bit accumulation, 64-bit (or
@@ -196,42 +211,23 @@ public enum TFLiteQuantizedConvolution {
 
     /// DEPTHWISE_CONV_2D on 8-bit data (`DepthwiseConvPerChannel` for int8, `reference_ops::
     /// DepthwiseConv` for uint8): output channel `c·depthMultiplier + m` reads input channel c.
+    ///
+    /// Evaluated by `lockstep_qdepthwise_sums_i32` (CSIMD): per output pixel every tap inside
+    /// the input adds `(filter + filterOffset)·(input + inputOffset)` to all channels' Int32 sums
+    /// at once (the reference loops channel by channel; wrapping Int32 addition is associative,
+    /// so the sums are the same bits); then `lockstep_requantize_i32`.
     public static func depthwise<T: FixedWidthInteger, W: FixedWidthInteger>(
         _ g: Geometry, input: UnsafeBufferPointer<T>, filter: UnsafeBufferPointer<W>, bias: UnsafeBufferPointer<Int32>?,
         multipliers: [TFLiteQuantizationParams.Multiplier], offsets o: Offsets, rounding: TFLiteFixedPoint.Rounding = TFLiteFixedPoint.liteRT,
         output: UnsafeMutableBufferPointer<T>
     ) {
         precondition(multipliers.count == g.outputDepth && output.count == g.outputCount)
-        let depthMultiplier = g.outputDepth / g.inputDepth
-        for b in 0..<g.batches {
-            for oy in 0..<g.outputHeight {
-                let yOrigin = oy * g.strideHeight - g.padHeight
-                for ox in 0..<g.outputWidth {
-                    let xOrigin = ox * g.strideWidth - g.padWidth
-                    for ic in 0..<g.inputDepth {
-                        for m in 0..<depthMultiplier {
-                            let oc = m + ic * depthMultiplier
-                            var acc: Int32 = 0
-                            for fy in 0..<g.filterHeight {
-                                let iy = yOrigin + g.dilationHeight * fy
-                                if iy < 0 || iy >= g.inputHeight { continue }
-                                for fx in 0..<g.filterWidth {
-                                    let ix = xOrigin + g.dilationWidth * fx
-                                    if ix < 0 || ix >= g.inputWidth { continue }
-                                    let x = Int32(input[((b * g.inputHeight + iy) * g.inputWidth + ix) * g.inputDepth + ic]) &+ o.inputOffset
-                                    let w = Int32(filter[(fy * g.filterWidth + fx) * g.outputDepth + oc]) &+ o.filterOffset
-                                    acc = acc &+ w &* x
-                                }
-                            }
-                            if let bias { acc = acc &+ bias[oc] }
-                            var v = multipliers[oc].apply(acc, rounding: rounding) &+ o.outputOffset
-                            v = min(max(v, o.activationMin), o.activationMax)
-                            output[((b * g.outputHeight + oy) * g.outputWidth + ox) * g.outputDepth + oc] = T(truncatingIfNeeded: v)
-                        }
-                    }
-                }
-            }
-        }
+        precondition(filter.count == g.filterHeight * g.filterWidth * g.outputDepth)
+        let weights = UnsafeMutableBufferPointer<Int32>.allocate(capacity: max(filter.count, 1))
+        defer { weights.deallocate() }
+        for i in 0..<filter.count { weights[i] = Int32(truncatingIfNeeded: filter[i]) &+ o.filterOffset }
+        integerSums(g, input: input, inputOffset: o.inputOffset, weights: weights, multipliers: multipliers, offsets: o,
+                    rounding: rounding, bias: bias, output: output, sums: lockstep_qdepthwise_sums_i32)
     }
 
     /// DEPTHWISE_CONV_2D 16x8 (int16 activations, int8 weights, 64-bit accumulation and bias).
