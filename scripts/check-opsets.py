@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Checks opsets/**/*.yaml against opsets/README.md (schema 1) without building Swift.
 
-Also accepts the refinements drafted on wip/compat (fallback_target, constant_through,
+Also accepts the refinements drafted for the compatibility engine (fallback_target, constant_through,
 partitioning.stop_at_first_unsupported, dtype_inputs, attribute `default`, sources by repository,
 constraint `versions`, `notes` on sources, ops and constraints, `model:` limits and the
 `opset: import` constraint subject).

@@ -1,6 +1,5 @@
 #!/usr/bin/env python3
-"""Generates the TFLite op-test cases of the builtins added in round 2 of issue 5 (branch
-wip/tfl-builtins), with LiteRT goldens, into Tests/Fixtures/tflite-op-tests/ beside the cases of
+"""Generates the TFLite op-test cases of the builtins added in round 2 of issue 5, with LiteRT goldens, into Tests/Fixtures/tflite-op-tests/ beside the cases of
 scripts/make-tflite-op-tests.py (same layout, same case.json). Every case name starts with
 `builtin_`; only those folders are replaced.
 
@@ -53,6 +52,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DEFAULT_OUT = os.path.join(ROOT, "Tests", "Fixtures", "tflite-op-tests")
 LITERT_VERSION = "2.3.0"
 PREFIX = "builtin_"
+GENERATOR = "scripts/make-tflite-op-tests-builtins.py"  # recorded in each case.json; scripts importing this one set their own
 F32, I32, I64, BOOL = tf.float32, tf.int32, tf.int64, tf.bool
 
 
@@ -297,7 +297,7 @@ def write_case(out_dir, name, model: bytes, inputs, op, scheme, source, note="")
         "ops": ops,
         "tolerance": {"rtol": 0.0, "atol": 0.0} if exact else {"rtol": 1e-5, "atol": 1e-6},
         "provenance": {
-            "generator": "scripts/make-tflite-op-tests-builtins.py",
+            "generator": GENERATOR,
             "model": source,
             "tensorflow": tf.__version__,
             "ai_edge_litert": LITERT_VERSION,

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Generates the wip/tfl-finish part of Lockstep's TFLite op-test suite (committed): the full-integer
+"""Generates the integer-LSTM part of Lockstep's TFLite op-test suite (committed): the full-integer
 (8x8->16) LSTM family, and wider int8 L2_NORMALIZATION / LOG_SOFTMAX and float GELU cases than the
 base suite has. Cases are written next to the others in Tests/Fixtures/tflite-op-tests/, named
 `fin_<op>_<options>_<scheme>` (the prefix keeps them apart from the `op_` / `model_` / `rec_` cases

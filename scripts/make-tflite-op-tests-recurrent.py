@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Generates the wip/tfl-recurrent part of Lockstep's TFLite op-test suite (committed): recurrent,
+"""Generates the recurrent part of Lockstep's TFLite op-test suite (committed): recurrent,
 audio/complex and 3-D builtins, with LiteRT goldens. Cases are written next to the others in
 Tests/Fixtures/tflite-op-tests/, named `rec_<op>_<options>_<scheme>` (the prefix keeps them apart
 from scripts/make-tflite-op-tests.py's `op_` / `model_` cases; that script is not edited).

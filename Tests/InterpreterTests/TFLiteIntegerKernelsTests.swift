@@ -6,7 +6,7 @@ import XCTest
 
 @testable import Interpreter
 
-/// wip/tfl-finish's kernels on hand-checked values and hostile declarations: the integer
+/// The integer-LSTM and integer normalisation kernels on hand-checked values and hostile declarations: the integer
 /// (8x8→16) LSTM's portable tensor_utils and its refusals, int8 L2_NORMALIZATION and
 /// LOG_SOFTMAX, Eigen's erfc. The LiteRT cases (`fin_*`, `rec_*_int8` in
 /// Tests/Fixtures/tflite-op-tests: TFLiteConformanceTests, TFLiteRecurrentStepsTests) check the

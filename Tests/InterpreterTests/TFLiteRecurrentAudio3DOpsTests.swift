@@ -3,7 +3,7 @@ import XCTest
 
 @testable import Interpreter
 
-/// wip/tfl-recurrent's builtins on small hand-computed cases: complex64 (RFFT2D, REAL, IMAG,
+/// The recurrent, complex and 3-D builtins on small hand-computed cases: complex64 (RFFT2D, REAL, IMAG,
 /// COMPLEX_ABS), the 3-D convolutions and the recurrent ops' state handling. The converter-made
 /// LiteRT cases (`rec_*` in Tests/Fixtures/tflite-op-tests, TFLiteConformanceTests) check them
 /// against LiteRT itself.

@@ -4,7 +4,7 @@ import XCTest
 
 @testable import Interpreter
 
-/// The builtins added by wip/tfl-builtins on small hand-computed cases: edge values (halves, NaN,
+/// The less common builtins (round 2 of issue 5) on small hand-computed cases: edge values (halves, NaN,
 /// -0, wrapping, clamped shifts and starts), empty reductions, every error LiteRT raises (out of
 /// range indices, unsorted segment ids …). The LiteRT-generated `builtin_*` op tests
 /// (TFLiteConformanceTests) check the same kernels against LiteRT itself.

@@ -109,7 +109,7 @@ public enum TFLiteOps {
             TFLiteVarHandle.registration,
             TFLiteReadVariable.registration,
             TFLiteAssignVariable.registration,
-            // wip/tfl-recurrent: recurrent, audio/complex and 3-D ops
+            // Recurrent, audio/complex and 3-D ops
             TFLiteConv3D.registration,
             TFLiteConv3DTranspose.registration,
             TFLiteRfft2d.registration,
@@ -125,7 +125,7 @@ public enum TFLiteOps {
         ] + TFLiteUnaryMath.registrations + roundTwoBuiltins
     }
 
-    /// Builtins added by wip/tfl-builtins (issue 5, round 2): one contiguous block.
+    /// The less common builtins (bitwise, segment, StableHLO, NMS, …), kept as one block.
     static var roundTwoBuiltins: [OpRegistration] {
         [
             TFLiteCeil.registration,
@@ -213,7 +213,7 @@ public enum TFLiteOps {
         // Not registered by BUILTIN_REF; its committed op tests' goldens come from LiteRT's optimised ELU
         // (docs/conformance-tflite.md), version 1 as opsets/tflite/builtin.yaml lists it.
         "ELU": 1...1, "BROADCAST_ARGS": 1...1,
-        // wip/tfl-builtins: builtins BUILTIN_REF does not register but LiteRT's builtin resolver
+        // Builtins BUILTIN_REF does not register but LiteRT's builtin resolver
         // does (goldens from BUILTIN_WITHOUT_DEFAULT_DELEGATES), and builtins of the reference
         // resolver newer than register_ref.cc at the commit above; versions as
         // opsets/tflite/builtin.yaml measures them.

@@ -61,7 +61,7 @@ struct LiteRTCase {
 /// A small evaluator over the quantised kernels, one op at a time, in TFLite's graph order:
 /// enough to run the committed single-op cases and the MLP/CNN models end to end and compare
 /// with LiteRT. It is test scaffolding — the real TFLite executor lives in
-/// `Sources/Interpreter/TFLite` (wip/tflite) and calls the same kernels.
+/// `Sources/Interpreter/TFLite` and calls the same kernels.
 struct QuantizedEvaluator {
     let c: LiteRTCase
     var values: [String: Tensor] = [:]

@@ -72,7 +72,7 @@ public enum TFLiteLookupTable {
         func round(_ v: F) -> F { v.rounded(.toNearestOrAwayFromZero) }
         // `static_cast<int16_t>` of the clamped value; a NaN (∞ − ∞ where the function overflows,
         // e.g. EXP of large inputs) passes the clamp and converts as x86 does: INT32_MIN, low bits 0
-        // (wip/tfl-builtins: `builtin_dtype_exp_int16` crashed the process here).
+        // (`builtin_dtype_exp_int16` once crashed the process here).
         func toInt16(_ v: F) -> Int16 { v.isNaN ? Int16(truncatingIfNeeded: Int32.min) : Int16(v) }
         var lut = [Int16](repeating: 0, count: steps + 1)
         for i in 0..<steps {

@@ -1,7 +1,7 @@
 /// Quantised elementwise math of TFLite's builtin kernels (google-ai-edge/LiteRT `tflite/kernels/
 /// elementwise.cc`, `squared_difference.cc`, `internal/common.h`; `ai-edge-litert` 2.3.0): ABS,
-/// RSQRT (int8, fixed point), SQUARED_DIFFERENCE (int8). The ops that LiteRT tabulates (LOG,
-/// RSQRT int16, EXP, SQRT, GELU) use `TFLiteLookupTable`.
+/// RSQRT (int8, fixed point), SQRT (int8 / int16, through float), SQUARED_DIFFERENCE (int8). The
+/// ops that LiteRT tabulates (LOG, RSQRT int16, EXP, GELU) use `TFLiteLookupTable`.
 public enum TFLiteQuantizedMath {
     /// `MultiplyByQuantizedMultiplierSmallerThanOneExp`: `RoundingDivideByPOT(SRDHM(x, m), −shift)`
     /// (the double-rounding form, whatever the build's `MultiplyByQuantizedMultiplier` does).
@@ -95,6 +95,18 @@ public enum TFLiteQuantizedMath {
     /// `std::sqrt(float)` and the product in float, then widened to double.
     public static func rsqrtMultiplier(inputScale: Float, outputScale: Float) -> TFLiteQuantizationParams.Multiplier {
         TFLiteQuantizationParams.Multiplier(1.0 / Double(inputScale.squareRoot() * outputScale))
+    }
+
+    /// SQRT int8 / int16 (`SqrtEvalQuantized<T>`, `elementwise.cc`): `v = sIn · float(q − zIn)`,
+    /// nil (LiteRT's "only defined for non-negative values" error) when `v < 0`, else
+    /// `int(sqrtf(v) / sOut) + zOut` — truncated toward zero, not rounded — clamped to `[lo, hi]`.
+    @inline(__always)
+    public static func sqrt(_ q: Int32, inputScale: Float, inputZeroPoint: Int32, outputScale: Float, outputZeroPoint: Int32,
+                            lo: Int32, hi: Int32) -> Int32? {
+        let v = inputScale * Float(q &- inputZeroPoint)
+        guard v >= 0 else { return nil }
+        let output = TFLiteFixedPoint.truncatingToInt32(v.squareRoot() / outputScale) &+ outputZeroPoint
+        return min(max(output, lo), hi)
     }
 
     /// SQUARED_DIFFERENCE int8 parameters (`squared_difference.cc` Prepare): both inputs shifted

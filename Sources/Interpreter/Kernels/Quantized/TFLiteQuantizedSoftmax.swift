@@ -95,18 +95,20 @@ public enum TFLiteQuantizedSoftmax {
         }
     }
 
-    /// int8 LOG_SOFTMAX (`reference_integer_ops::LogSoftmax`; output scale 16/256, zero point
-    /// 127): the input difference to the row maximum rescaled to Q5.26, a Q12 sum of
+    /// int8 / uint8 LOG_SOFTMAX (int8: `reference_integer_ops::LogSoftmax`, output scale 16/256,
+    /// zero point 127; uint8: `reference_ops::LogSoftmax` on uint8, the same arithmetic with zero
+    /// point 255): the input difference to the row maximum rescaled to Q5.26, a Q12 sum of
     /// `exp_on_negative_values`, its log (`log_x_for_x_greater_than_or_equal_to_1`, Q5.26), and
-    /// `(diff − log) / 2^22 + 127` for differences above the adjusted minimum, −128 below it.
-    public static func logSoftmax8(_ input: UnsafeBufferPointer<Int8>, depth: Int, params p: LogParams8,
-                                   output: UnsafeMutableBufferPointer<Int8>) {
+    /// `(diff − log) / 2^22 + T.max` for differences above the adjusted minimum, `T.min` below it.
+    public static func logSoftmax8<T: FixedWidthInteger>(_ input: UnsafeBufferPointer<T>, depth: Int, params p: LogParams8,
+                                                         output: UnsafeMutableBufferPointer<T>) {
+        precondition(T.bitWidth == 8, "8-bit LOG_SOFTMAX is for Int8 or UInt8")
         typealias F = TFLiteFixedPoint
-        let inputIntegerBits = 5, accumulationIntegerBits = 12, outputIntegerBits = 4, outputZeroPoint: Int32 = 127
+        let inputIntegerBits = 5, accumulationIntegerBits = 12, outputIntegerBits = 4, outputZeroPoint = Int32(T.max)
         precondition(depth > 0 && input.count % depth == 0 && output.count == input.count)
         for row in 0..<(input.count / depth) {
             let base = row * depth
-            var maxInRow = Int8.min
+            var maxInRow = T.min
             for c in 0..<depth { maxInRow = max(maxInRow, input[base + c]) }
             var sumOfExps: Int32 = 0
             for c in 0..<depth {
@@ -127,9 +129,9 @@ public enum TFLiteQuantizedSoftmax {
                 if diff > adjustedDiffMin {
                     let rescaled = F.multiplyByQuantizedMultiplier(diff, p.inputMultiplier, p.inputLeftShift)
                     let v = F.roundingDivideByPOT(rescaled &- logSum, 31 - inputIntegerBits - outputIntegerBits) &+ outputZeroPoint
-                    output[base + c] = Int8(min(max(v, Int32(Int8.min)), Int32(Int8.max)))
+                    output[base + c] = T(min(max(v, Int32(T.min)), Int32(T.max)))
                 } else {
-                    output[base + c] = Int8.min
+                    output[base + c] = T.min
                 }
             }
         }

@@ -8,7 +8,7 @@ import LockstepCore
 /// `min(ceil, in - 1)`, and the four products summed in TFLite's order. int8 / int16 (input and
 /// output share their quantisation) as `reference_ops::ResizeBilinearInteger`: scales and
 /// coordinates in 10-bit fixed point, the four weighted codes summed in int64 and divided by 2^20
-/// rounding half away from zero (the double-rounding build's form). uint8 (wip/tfl-builtins) as the
+/// rounding half away from zero (the double-rounding build's form). uint8 as the
 /// float template `reference_ops::ResizeBilinear<uint8_t>` that `resize_bilinear.cc` runs for it:
 /// the float32 interpolation of the codes plus 0.5, truncated.
 struct TFLiteResizeBilinear: Kernel {

@@ -69,7 +69,7 @@ struct TFLiteBinaryArithmetic: Kernel {
     }
 
     /// float16 ADD / SUB / MUL without a fused activation: the float32 result rounded to float16,
-    /// as `Eigen::half` arithmetic computes it (wip/tfl-builtins element-type probes).
+    /// as `Eigen::half` arithmetic computes it (checked by the element-type probes).
     enum Half {
         struct Add: FloatBinaryFunction { @inline(__always) func callAsFunction<T: FloatMath>(_ a: T, _ b: T) -> T { a + b } }
         struct Sub: FloatBinaryFunction { @inline(__always) func callAsFunction<T: FloatMath>(_ a: T, _ b: T) -> T { a - b } }

@@ -6,7 +6,7 @@ import LockstepCore
 /// (a zero divisor is an error, as in LiteRT). int8 SQUARED_DIFFERENCE rescales both inputs and the
 /// square as `squared_difference.cc` does (`TFLiteQuantizedMath.squaredDifference`). FLOOR_DIV and
 /// FLOOR_MOD also on int8 / int16 (FLOOR_MOD on int64) and SQUARED_DIFFERENCE on int32, on the raw
-/// values as LiteRT's kernels compute them (wrapping; wip/tfl-builtins element-type probes).
+/// values as LiteRT's kernels compute them (wrapping; checked by the element-type probes).
 struct TFLiteBinaryMath: Kernel {
     enum Operation: String, Sendable { case squaredDifference = "SQUARED_DIFFERENCE", pow = "POW", floorDiv = "FLOOR_DIV", floorMod = "FLOOR_MOD" }
 

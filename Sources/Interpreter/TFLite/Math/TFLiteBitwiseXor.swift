@@ -4,7 +4,7 @@ import LockstepCore
 /// uint32 (both inputs one type), as google-ai-edge/LiteRT `tflite/kernels/bitwise_xor.cc` @
 /// 7d88950ea445f5b671d18e64f9614aff397fde50 (its reference broadcast covers rank ≤ 4 (the 4-D
 /// slow path); any rank broadcasts here).
-struct TFLiteBitwiseXor: Kernel {
+struct TFLiteBitwiseXor: Kernel, TFLiteBitwiseOp {
     static let registration = TFLiteOps.op("BITWISE_XOR") { context in
         try TFLiteSupport.arity(context, inputs: 2...2)
         return TFLiteBitwiseXor()
@@ -15,20 +15,10 @@ struct TFLiteBitwiseXor: Kernel {
     }
 
     func evaluate(_ inputs: [Value?], context: ExecutionContext) throws -> [Value?] {
-        let (a, b) = try Inputs.two(inputs)
-        _ = try TFLiteBitwise.prepare(inputs)
-        func run<T: FixedWidthInteger & BitwiseCopyable>(_: T.Type) throws -> Tensor {
-            try Elementwise.binary(a, b, as: T.self, and: T.self, output: a.dtype) { $0 ^ $1 }
-        }
-        switch a.dtype {
-        case .int8: return [.tensor(try run(Int8.self))]
-        case .int16: return [.tensor(try run(Int16.self))]
-        case .int32: return [.tensor(try run(Int32.self))]
-        case .uint8: return [.tensor(try run(UInt8.self))]
-        case .uint16: return [.tensor(try run(UInt16.self))]
-        default: return [.tensor(try run(UInt32.self))]
-        }
+        [.tensor(try TFLiteBitwise.evaluate(inputs, Self.self))]
     }
+
+    static func apply<T: FixedWidthInteger>(_ x: T, _ y: T) -> T { x ^ y }
 }
 
 /// The integer types of BITWISE_XOR and RIGHT_SHIFT and their shared checks.
@@ -42,4 +32,25 @@ enum TFLiteBitwise {
         return [TensorInfo(dtype: a.dtype, shape: try Broadcast.shape([a.shape, b.shape]))]
     }
 
+    /// `Op.apply` elementwise with broadcasting, in the inputs' integer type.
+    static func evaluate<Op: TFLiteBitwiseOp>(_ inputs: [Value?], _: Op.Type) throws -> Tensor {
+        let (a, b) = try Inputs.two(inputs)
+        _ = try prepare(inputs)
+        func run<T: FixedWidthInteger & BitwiseCopyable>(_: T.Type) throws -> Tensor {
+            try Elementwise.binary(a, b, as: T.self, and: T.self, output: a.dtype) { Op.apply($0, $1) }
+        }
+        switch a.dtype {
+        case .int8: return try run(Int8.self)
+        case .int16: return try run(Int16.self)
+        case .int32: return try run(Int32.self)
+        case .uint8: return try run(UInt8.self)
+        case .uint16: return try run(UInt16.self)
+        default: return try run(UInt32.self)
+        }
+    }
+}
+
+/// One integer function of BITWISE_XOR or RIGHT_SHIFT, applied per element pair.
+protocol TFLiteBitwiseOp {
+    static func apply<T: FixedWidthInteger>(_ x: T, _ y: T) -> T
 }

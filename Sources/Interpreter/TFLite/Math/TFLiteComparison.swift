@@ -7,7 +7,7 @@ import LockstepCore
 /// `ComparisonWithScaling` does (google-ai-edge/LiteRT `tflite/kernels/comparisons.cc`,
 /// `reference/comparisons.h`): each code plus its offset (−zero point), shifted left by 8, times
 /// its own scale as a quantised multiplier; int16 LESS / GREATER and the like compare the raw codes
-/// (as LiteRT does). float16 compares the values (through float32; wip/tfl-builtins).
+/// (as LiteRT does). float16 compares the values (through float32).
 struct TFLiteComparison: Kernel {
     enum Operation: String, Sendable { case less = "LESS", lessEqual = "LESS_EQUAL", greater = "GREATER", greaterEqual = "GREATER_EQUAL", equal = "EQUAL", notEqual = "NOT_EQUAL" }
 

@@ -10,9 +10,9 @@ import Darwin
 /// `0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))` (LiteRT `reference/gelu.h`). float32 as LiteRT's
 /// Eigen expression computes it: Eigen's `erfc` / `tanh` (`EigenFloat`), the packet form on whole
 /// groups of four elements and the scalar form on the rest (LiteRT's tensors are 64-byte aligned),
-/// `x³` as `(x·x)·x`; bit-exact with LiteRT. Other float types (the float64 oracle) use the
-/// C library's `erfc` / `tanh`.
-/// int8 / int16 through a lookup table of LiteRT's `GeluTransform` / `GeluTransformApproximate`
+/// `x³` as `(x·x)·x`; bit-exact with LiteRT. float16 in `Eigen::half` steps (`half(_:approximate:)`).
+/// Other float types (the float64 oracle, bfloat16) use the C library's `erfc` / `tanh`.
+/// int8 / uint8 / int16 through a lookup table of LiteRT's `GeluTransform` / `GeluTransformApproximate`
 /// (float `erfcf` / `tanhf`), as `gelu.cc` builds it in Prepare.
 struct TFLiteGelu: Kernel {
     static let registration = TFLiteOps.op("GELU") { context in
@@ -37,19 +37,51 @@ struct TFLiteGelu: Kernel {
         }
     }
 
+    static let quantizedTypes: Set<DType> = [.int8, .uint8, .int16]
+
     func prepare(_ inputs: [Value?], context: ExecutionContext) throws -> [TensorInfo?] {
         let x = try Inputs.one(inputs)
-        return x.dtype == .int8 || x.dtype == .int16 ? [TensorInfo(x)] : try TFLiteUnary.prepare(inputs)
+        return Self.quantizedTypes.contains(x.dtype) ? [TensorInfo(x)] : try TFLiteUnary.prepare(inputs)
     }
 
     func evaluate(_ inputs: [Value?], context: ExecutionContext) throws -> [Value?] {
         let x = try Inputs.one(inputs)
-        if x.dtype == .int8 || x.dtype == .int16 {
+        if Self.quantizedTypes.contains(x.dtype) {
             return [.tensor(try (approximate ? TFLiteQuantizedUnaryPaths.geluApproximate : TFLiteQuantizedUnaryPaths.gelu)(x, quantization))]
         }
         if x.dtype == .float32 { return [.tensor(try Self.eigen(x, approximate: approximate))] }
+        if x.dtype == .float16 { return [.tensor(try Self.half(x, approximate: approximate))] }
         return approximate ? try TFLiteUnary.evaluate(inputs, Approximate()) : try TFLiteUnary.evaluate(inputs, Exact())
     }
+
+    /// `reference_ops::Gelu<Eigen::half>`: every operation of the expression rounds to half
+    /// (Eigen's half arithmetic is float arithmetic rounded back; without F16C-era half packets
+    /// on LiteRT's SSE build every element takes the scalar path). `erfc` / `tanh` of a half are
+    /// Eigen's float scalar functions of the widened value, rounded (`numext::erfc(float)`,
+    /// `numext::tanh(float)`).
+    static func half(_ x: Tensor, approximate: Bool) throws -> Tensor {
+        let k = Self.toHalf(Float(1.12837916709551257390 * 0.70710678118654752440))  // half(kSqrt2dPi)
+        let minusSqrtHalf = Self.toHalf(Float(-0.70710678118654752440))
+        let c = Self.toHalf(0.044715)
+        return try Elementwise.map(x, as: UInt16.self, output: .float16) { bits in
+            let v = FloatBits.halfToFloat(bits)
+            let h = Self.toHalf
+            let y: Float
+            if approximate {
+                let cube = h(h(v * v) * v)
+                let t = h(EigenFloat.tanh(h(k * h(v + h(c * cube)))))
+                y = h(h(0.5 * v) * h(1 + t))
+            } else {
+                let e = h(EigenFloat.erfc(h(v * minusSqrtHalf), packet: false))
+                y = h(h(0.5 * v) * e)
+            }
+            return FloatBits.floatToHalf(y)
+        }
+    }
+
+    /// Rounds a float to the nearest half and back.
+    @inline(__always)
+    static func toHalf(_ v: Float) -> Float { FloatBits.halfToFloat(FloatBits.floatToHalf(v)) }
 
     /// `reference_ops::Gelu<float>`: Eigen's packet path on the first `count & ~3` elements,
     /// its scalar path on the rest.

@@ -3,7 +3,7 @@ import LockstepCore
 /// MAXIMUM and MINIMUM (1–4): elementwise with numpy broadcasting. float32 as TFLite's reference
 /// (`a > b ? a : b`, `a < b ? a : b`: a NaN in `a` gives `b`… unless `b` is NaN); int32 / int64;
 /// quantised int8 / uint8 / int16 on codes, which TFLite also does (inputs and output share
-/// parameters); float16 compared through float32 (wip/tfl-builtins).
+/// parameters); float16 compared through float32.
 struct TFLiteMinMax: Kernel {
     static func registration(maximum: Bool) -> OpRegistration {
         TFLiteOps.op(maximum ? "MAXIMUM" : "MINIMUM") { context in

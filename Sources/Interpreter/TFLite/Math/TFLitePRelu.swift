@@ -1,7 +1,9 @@
 import LockstepCore
 
 /// PRELU (version 1), float: `x >= 0 ? x : x · alpha` with `alpha` broadcast against `x` (numpy
-/// rules; mediapipe's alphas are `[1, 1, C]` against NHWC inputs).
+/// rules; mediapipe's alphas are `[1, 1, C]` against NHWC inputs). int8 / uint8, and int16 with an
+/// int8 alpha (16x8; LiteRT 2.3.0 reads an int16 PRELU's alpha as int8, measured on `cov_prelu_int16`),
+/// requantised as `reference_ops::Prelu` does.
 struct TFLitePRelu: Kernel {
     let quantization: TFLiteQuantization
 
@@ -12,8 +14,9 @@ struct TFLitePRelu: Kernel {
 
     func prepare(_ inputs: [Value?], context: ExecutionContext) throws -> [TensorInfo?] {
         let (x, alpha) = try Inputs.two(inputs)
-        if x.dtype != .int8 && x.dtype != .uint8 { try TFLiteSupport.requireFloat(x, "input") }
-        try TFLiteSupport.requireType(alpha, "alpha", x.dtype)
+        if x.dtype != .int8 && x.dtype != .uint8 && x.dtype != .int16 { try TFLiteSupport.requireFloat(x, "input") }
+        // int16 inputs take int8 alphas (16x8); LiteRT reads any int16 PRELU alpha as int8 bytes.
+        try TFLiteSupport.requireType(alpha, "alpha", x.dtype == .int16 ? .int8 : x.dtype)
         return [TensorInfo(dtype: x.dtype, shape: try Broadcast.shape([x.shape, alpha.shape]))]
     }
 
@@ -22,6 +25,10 @@ struct TFLitePRelu: Kernel {
         _ = try prepare(inputs, context: context)
         if x.dtype == .int8 { return [.tensor(try quantized(x, alpha, Int8.self))] }
         if x.dtype == .uint8 { return [.tensor(try quantized(x, alpha, UInt8.self))] }
+        if x.dtype == .int16 {
+            let wide = try Tensor(dtype: .int16, shape: alpha.shape, values: try alpha.scalars(as: Int8.self).map(Int16.init))
+            return [.tensor(try quantized(x, wide, Int16.self))]
+        }
         if x.dtype == .float64 {
             return [.tensor(try Elementwise.binary(x, alpha, as: Double.self, and: Double.self, output: .float64) { $0 >= 0 ? $0 : $0 * $1 })]
         }

@@ -2,7 +2,7 @@ import LockstepCore
 
 /// Float elementwise activations of the TFLite builtins, each as its reference kernel computes
 /// it in float32 (`tflite/kernels/internal/reference/*.h`). float16 / bfloat16 inputs compute in
-/// float32 and round back, as LiteRT's `Eigen::half` kernels do (wip/tfl-builtins: the float16
+/// float32 and round back, as LiteRT's `Eigen::half` kernels do (the float16
 /// element-type probes `builtin_dtype_*_float16`).
 enum TFLiteUnary {
     /// Applies `f` to every element of a float input; same shape and type out.

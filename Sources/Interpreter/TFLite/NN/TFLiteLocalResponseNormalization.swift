@@ -10,8 +10,11 @@ import LockstepCore
 /// LOCAL_RESPONSE_NORMALIZATION (1): over the last axis, `x[c] · (bias + alpha · Σ x[k]²)^-beta`
 /// where k runs over `[c - radius, c + radius)` clipped to the axis — the upper bound exclusive, as
 /// `reference_ops::LocalResponseNormalization` (google-ai-edge/LiteRT
-/// `tflite/kernels/internal/reference/reference_ops.h`) computes it, squares added in order in
-/// float32 and the power by `powf`. float32 only (`tflite/kernels/local_response_norm.cc`).
+/// `tflite/kernels/internal/reference/reference_ops.h`) computes it: squares added in order in
+/// float32; `LocalResponseNormalizationParams` holds bias, alpha and beta as `double`
+/// (`tflite/kernels/internal/types.h`), so `bias + alpha · accum` and the power are double
+/// arithmetic (`pow`), rounded to float once before the float multiplication by `x[c]`.
+/// float32 only (`tflite/kernels/local_response_norm.cc`).
 struct TFLiteLocalResponseNormalization: Kernel {
     static let registration = TFLiteOps.op("LOCAL_RESPONSE_NORMALIZATION") { context in
         try TFLiteSupport.arity(context, inputs: 1...1)
@@ -36,7 +39,7 @@ struct TFLiteLocalResponseNormalization: Kernel {
         _ = try prepare(inputs, context: context)
         let x = try Inputs.one(inputs)
         let depth = x.shape[3], outer = x.count / max(depth, 1)
-        let (radius, bias, alpha, negBeta) = (radius, bias, alpha, -beta)
+        let (radius, bias, alpha, negBeta) = (radius, Double(bias), Double(alpha), -Double(beta))
         return [.tensor(try NNSupport.read(x, as: Float.self) { input in
             try NNSupport.build(.float32, x.shape, as: Float.self) { output in
                 guard depth > 0 else { return }
@@ -46,7 +49,7 @@ struct TFLiteLocalResponseNormalization: Kernel {
                         let begin = max(0, c - radius), end = min(depth, c + radius)
                         var accum: Float = 0
                         if begin < end { for k in begin..<end { accum += row[k] * row[k] } }
-                        out[c] = row[c] * powf(bias + alpha * accum, negBeta)
+                        out[c] = row[c] * Float(pow(bias + alpha * Double(accum), negBeta))
                     }
                 }
             }

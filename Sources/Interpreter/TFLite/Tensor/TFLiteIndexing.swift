@@ -7,7 +7,7 @@ import Darwin
 #endif
 import LockstepCore
 
-/// Byte-level element moves shared by the indexing builtins of wip/tfl-builtins (REVERSE_SEQUENCE,
+/// Byte-level element moves shared by the indexing builtins (REVERSE_SEQUENCE,
 /// MATRIX_DIAG, MATRIX_SET_DIAG, DYNAMIC_UPDATE_SLICE, DILATE, SCATTER_ND, SPARSE_TO_DENSE):
 /// elements move by their byte width, so every byte-addressable element type works the same way.
 enum TFLiteIndexing {

@@ -62,7 +62,7 @@ struct TFLiteReduce: Kernel {
 
     /// int32 / int64: wrapping sums and products (C++ overflow wraps on LiteRT's targets); MEAN is
     /// the sum divided by the reduced count, truncating toward zero (`reference_ops::Mean` on
-    /// integers; wip/tfl-builtins: int32 MEAN returned the sum, caught by `builtin_dtype_mean_int32`).
+    /// integers; int32 MEAN once returned the sum, caught by `builtin_dtype_mean_int32`).
     func integer<T: FixedWidthInteger & BitwiseCopyable>(_ x: Tensor, _ axes: Set<Int>, _ shape: [Int], _: T.Type) throws -> Tensor {
         let reduced = T(truncatingIfNeeded: axes.reduce(1) { $0 * x.shape[$1] })
         return try NNSupport.read(x, as: T.self) { src in
