@@ -516,6 +516,58 @@ final class PoolingTests: XCTestCase {
         assertClose(try evaluate1("LpPool", [f32([3, -4, 12], [1, 1, 3])], ["kernel_shape": ints([2]), "p": int(1)]).doubleValues(), [7, 16], "lp1")
     }
 
+    /// Windows entirely inside the input take a path without bounds tests: the same sums in the
+    /// same order (kh, then kw, from zero), bit for bit, with strides and dilations.
+    func testAveragePoolWindowsInsideTheInputSumInOrder() throws {
+        let (C, H, W) = (3, 7, 10)
+        var state: UInt64 = 5
+        let values: [Float] = (0..<(C * H * W)).map { _ in
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Float(Int64(bitPattern: state >> 11) % 20_001) / 3.7
+        }
+        for (kernel, strides, dilations) in [([3, 2], [3, 2], [1, 1]), ([2, 3], [2, 3], [2, 1]), ([1, 1], [1, 1], [1, 1])] {
+            let y = try evaluate1("AveragePool", [f32(values, [1, C, H, W])],
+                                  ["kernel_shape": ints(kernel), "strides": ints(strides), "dilations": ints(dilations)], opset: 19)
+            let OH = (H - (kernel[0] - 1) * dilations[0] - 1) / strides[0] + 1, OW = (W - (kernel[1] - 1) * dilations[1] - 1) / strides[1] + 1
+            var expected: [Float] = []
+            for c in 0..<C {
+                for oh in 0..<OH {
+                    for ow in 0..<OW {
+                        var sum: Float = 0
+                        for kh in 0..<kernel[0] {
+                            for kw in 0..<kernel[1] {
+                                sum += values[(c * H + oh * strides[0] + kh * dilations[0]) * W + ow * strides[1] + kw * dilations[1]]
+                            }
+                        }
+                        expected.append(sum / Float(kernel[0] * kernel[1]))
+                    }
+                }
+            }
+            XCTAssertEqual(y.shape, [1, C, OH, OW])
+            XCTAssertEqual(try y.scalars(as: Float.self).map(\.bitPattern), expected.map(\.bitPattern), "\(kernel) \(strides) \(dilations)")
+        }
+    }
+
+    /// GlobalAveragePool sums eight planes side by side; each must equal the one-plane sum bit for
+    /// bit (19 planes: two groups of eight and a tail of three), NaN and Inf included.
+    func testGlobalAveragePoolGroupsOfPlanesMatchOnePlaneSums() throws {
+        var values: [Float] = []
+        var state: UInt64 = 11
+        for i in 0..<(19 * 37) {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            values.append(Float(Int64(bitPattern: state >> 11) % 100_001) / 7 * (i % 5 == 0 ? 1e-7 : 1))
+        }
+        values[40] = .nan
+        values[37 * 9 + 3] = .infinity
+        let y = try evaluate1("GlobalAveragePool", [f32(values, [1, 19, 1, 37])])
+        let expected: [Float] = (0..<19).map { plane in
+            Pooling.reducePlane(.average, count: 37) { values[plane * 37 + $0] }
+        }
+        XCTAssertEqual(y.shape, [1, 19, 1, 1])
+        XCTAssertEqual(try y.scalars(as: Float.self).map(\.bitPattern), expected.map(\.bitPattern))
+        XCTAssertTrue(try y.scalars(as: Float.self)[1].isNaN)
+    }
+
     func testChannelsLastPoolingMatchesChannelsFirst() throws {
         var noise = Noise(state: 3)
         let shape = [2, 3, 5, 6]

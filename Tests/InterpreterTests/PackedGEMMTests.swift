@@ -96,6 +96,85 @@ final class PackedGEMMTests: XCTestCase {
         XCTAssertEqual(one.map(\.bitPattern), reference(a, b, m: m, n: n, k: k, bias: bias).map(\.bitPattern))
     }
 
+    /// `C = A · B` with B packed once in column strips (`PackedColumns`).
+    func multiplyPackedColumns(_ a: [Float], _ b: [Float], m: Int, n: Int, k: Int, bias: [Float]?, ldc: Int? = nil) -> [Float] {
+        let ldc = ldc ?? n
+        var c = [Float](repeating: .nan, count: max(1, m * ldc))
+        a.withUnsafeBufferPointer { ap in
+            b.withUnsafeBufferPointer { bp in
+                c.withUnsafeMutableBufferPointer { cp in
+                    let packedA = PackedMatrix(ap.baseAddress!, rows: m, columns: k, rowStride: k)
+                    let packedB = PackedColumns(bp.baseAddress!, rows: k, columns: n, rowStride: n)
+                    if let bias {
+                        bias.withUnsafeBufferPointer { packedA.multiply(packedB, c: cp.baseAddress!, ldc: ldc, bias: $0.baseAddress!) }
+                    } else {
+                        packedA.multiply(packedB, c: cp.baseAddress!, ldc: ldc, bias: nil)
+                    }
+                }
+            }
+        }
+        return c
+    }
+
+    func testPackedColumnsGiveTheSameBitsOnEveryVariantStripTailAndThreadSplit() {
+        let start = PackedGEMM.level
+        defer { PackedGEMM.level = start; GEMM.setThreads(1) }
+        var noise = Noise(state: 17)
+        for level in PackedGEMM.available {
+            PackedGEMM.level = level
+            for m in [1, 4, 12, 13, 40] {
+                for n in [1, 16, 31, 32, 33, 65, 97] {
+                    for k in [1, 3, 64] {
+                        let a = noise.floats(m * k), b = noise.floats(k * n), bias = (m + n) % 2 == 0 ? noise.floats(m) : nil
+                        let got = multiplyPackedColumns(a, b, m: m, n: n, k: k, bias: bias)
+                        let expected = reference(a, b, m: m, n: n, k: k, bias: bias)
+                        if let i = expected.indices.first(where: { got[$0].bitPattern != expected[$0].bitPattern }) {
+                            XCTFail("\(level) m=\(m) n=\(n) k=\(k): element \(i) is \(got[i]), expected \(expected[i])")
+                        }
+                    }
+                }
+            }
+        }
+        PackedGEMM.level = start
+        let (m, n, k, ldc) = (40, 1001, 150, 1003)  // columns split over threads; C wider than n
+        let a = noise.floats(m * k), b = noise.floats(k * n)
+        GEMM.setThreads(1)
+        let one = multiplyPackedColumns(a, b, m: m, n: n, k: k, bias: nil, ldc: ldc)
+        GEMM.setThreads(3)
+        let three = multiplyPackedColumns(a, b, m: m, n: n, k: k, bias: nil, ldc: ldc)
+        XCTAssertEqual(one.map(\.bitPattern), three.map(\.bitPattern))
+        let expected = reference(a, b, m: m, n: n, k: k, bias: nil)
+        for i in 0..<m {
+            XCTAssertEqual(Array(one[(i * ldc)..<(i * ldc + n)]).map(\.bitPattern), Array(expected[(i * n)..<(i * n + n)]).map(\.bitPattern))
+            XCTAssertTrue(one[(i * ldc + n)..<((i + 1) * ldc)].allSatisfy(\.isNaN), "columns past n are left alone")
+        }
+        XCTAssertNil(PackedColumns.packing(try! Tensor(float32: [1, 2, 3], shape: [3])), "only matrices are packed")
+    }
+
+    /// MatMul with a constant B (an initializer: packed once per session) gives the bits of the
+    /// same MatMul with B fed as an input, for one and several runs of the session.
+    func testMatMulWithConstantWeightsIsTheFusedChain() throws {
+        guard PackedGEMM.isEnabled else { return }
+        var noise = Noise(state: 8)
+        for (aShape, bShape) in [([2, 40, 120], [120, 70]), ([5, 33], [33, 32]), ([7], [7, 5]), ([3, 2, 4], [4, 1])] {
+            let a = try Tensor(float32: noise.floats(aShape.reduce(1, *)), shape: aShape)
+            let b = try Tensor(float32: noise.floats(bShape.reduce(1, *)), shape: bShape)
+            let fed = try runSingleNode("MatMul", [a, b])[0]
+            let any = ValueType.tensor(elementType: nil, shape: nil)
+            let node = Node(name: "n", op: OpIdentifier(name: "MatMul", version: 13), inputs: ["a", "w"], outputs: ["y"],
+                            origin: Origin(format: .onnx, graphPath: ["g"], nodeIndex: 0, name: "n"))
+            let graph = Graph(name: "g", nodes: [node], inputs: [ValueInfo(name: "a", type: any)], outputs: [ValueInfo(name: "y", type: any)],
+                              initializers: [Initializer(name: "w", tensor: b)])
+            let session = try Session(model: Model(format: .onnx, path: "m.onnx", irVersion: 8, opsetImports: ["": 13], graph: graph))
+            for run in 0..<2 {
+                let y = try XCTUnwrap(session.run(["a": .tensor(a)]).outputs[0].value?.tensor)
+                XCTAssertEqual(y.shape, fed.shape)
+                XCTAssertEqual(try y.scalars(as: Float.self).map(\.bitPattern), try fed.scalars(as: Float.self).map(\.bitPattern),
+                               "\(aShape) · \(bShape), run \(run)")
+            }
+        }
+    }
+
     /// float32 MatMul, stacked batches against one B and broadcast batches, is the chain too.
     func testMatMulIsTheFusedChain() throws {
         guard PackedGEMM.isEnabled else { return }

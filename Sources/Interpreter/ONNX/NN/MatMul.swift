@@ -4,9 +4,19 @@ import LockstepCore
 /// 1-D second operand a column vector (the added dimension is removed from the result); batch
 /// dimensions broadcast. float32 runs on `PackedMatrix` (`multiply`), float64 on `cblas_dgemm`,
 /// per batch (a batch of `A` against one matrix `B` is one product); float16/bfloat16 in
-/// float32; int32/int64/uint32/uint64 by plain wrapping loops.
+/// float32; int32/int64/uint32/uint64 by plain wrapping loops. A constant float32 `B [k, n]`
+/// (weights) is packed once per session (`PackedColumns`): same bits, streamed in order.
 struct MatMulKernel: Kernel {
-    static let registration = OpRegistration("MatMul", versions: 1...Int.max) { _ in MatMulKernel() }
+    static let registration = OpRegistration("MatMul", versions: 1...Int.max) { context in
+        var kernel = MatMulKernel()
+        if context.node.inputs.count > 1, let b = context.constantValue(context.node.inputs[1]) {
+            kernel.packedB = PackedColumns.packing(b)
+        }
+        return kernel
+    }
+
+    /// `B` packed once per session when it is a constant float32 matrix.
+    var packedB: PackedColumns?
 
     /// The resolved product: `batch` products of `[m, k] · [k, n]`, with the element offsets
     /// of each batch's operands.
@@ -68,13 +78,14 @@ struct MatMulKernel: Kernel {
                     [try NNSupport.read(t[0]!, as: T.self) { a in
                         try NNSupport.read(t[1]!, as: T.self) { b in
                             try NNSupport.build(T.dtype, plan.outputShape, as: T.self) { y in
-                                MatMulKernel.multiply(plan, a, b, y)
+                                MatMulKernel.multiply(plan, a, b, y, packedB: packedB)
                             }
                         }
                     }]
                 }
+                let packedB: PackedColumns?
             }
-            return try NNSupport.compute([a, b]) { Visitor(t: $0, plan: plan) }
+            return try NNSupport.compute([a, b]) { Visitor(t: $0, plan: plan, packedB: packedB) }
         }
         struct IntegerVisitor: Interpreter.IntegerVisitor {
             let a: Tensor, b: Tensor, plan: Plan
@@ -103,12 +114,19 @@ struct MatMulKernel: Kernel {
 
     /// Float product over all batches (one GEMM when `B` has no batch dimensions).
     /// float32 runs on `PackedMatrix` where `PackedGEMM.isEnabled`: `A` (the activations) is
-    /// packed per call, `B`'s rows are read in place, each output is one fused multiply-add chain.
-    static func multiply<T: BLASFloat>(_ plan: Plan, _ a: UnsafePointer<T>, _ b: UnsafePointer<T>, _ y: UnsafeMutablePointer<T>) {
+    /// packed per call, `B`'s rows are read in place (or from `packedB`, B packed once when it is
+    /// a constant matrix), each output is one fused multiply-add chain.
+    static func multiply<T: BLASFloat>(_ plan: Plan, _ a: UnsafePointer<T>, _ b: UnsafePointer<T>, _ y: UnsafeMutablePointer<T>,
+                                       packedB: PackedColumns? = nil) {
         let (m, n, k) = (plan.m, plan.n, plan.k)
         if T.self == Float.self, PackedGEMM.isEnabled {
             let a = UnsafeRawPointer(a).assumingMemoryBound(to: Float.self), b = UnsafeRawPointer(b).assumingMemoryBound(to: Float.self)
             let y = UnsafeMutableRawPointer(y).assumingMemoryBound(to: Float.self)
+            if let packedB, plan.bBatchShape.isEmpty, packedB.rows == k, packedB.columns == n,
+               plan.aBatchShape.count == plan.batchShape.count {
+                PackedMatrix(a, rows: plan.batch * m, columns: k, rowStride: k).multiply(packedB, c: y, ldc: n, bias: nil)
+                return
+            }
             if plan.bBatchShape.reduce(1, *) == 1 && plan.aBatchShape.count == plan.batchShape.count {
                 PackedMatrix(a, rows: plan.batch * m, columns: k, rowStride: k).multiply(b, rowStride: n, n: n, c: y, ldc: n, bias: nil)
                 return
