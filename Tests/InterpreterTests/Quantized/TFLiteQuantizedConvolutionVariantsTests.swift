@@ -56,7 +56,7 @@ final class TFLiteQuantizedConvolutionVariantsTests: XCTestCase {
             let inputDepth = pick(1...6)
             let groups = depthwise ? 1 : [1, 1, 2, 3][pick(0...3)]
             let filterInputDepth = depthwise ? 1 : inputDepth
-            let channels = depthwise ? inputDepth * pick(1...3) : groups * pick(1...9)
+            let channels = depthwise ? inputDepth * pick(1...3) : (groups == 1 ? pick(1...20) : groups * pick(1...9))
             let fh = pick(1...3), fw = pick(1...3)
             let input = [pick(1...2), pick((2 * fh - 1)...9), pick(fw...9), inputDepth * groups]
             let filter = depthwise ? [1, fh, fw, channels] : [channels, fh, fw, filterInputDepth]

@@ -146,7 +146,8 @@ public enum TFLiteQuantizedConvolution {
     ) {
         let widened = UnsafeMutableBufferPointer<Int32>.allocate(capacity: max(input.count, 1))
         let acc = UnsafeMutableBufferPointer<Int32>.allocate(capacity: max(output.count, 1))
-        defer { widened.deallocate(); acc.deallocate() }
+        let requantized = UnsafeMutableBufferPointer<Int32>.allocate(capacity: max(output.count, 1))
+        defer { widened.deallocate(); acc.deallocate(); requantized.deallocate() }
         for i in 0..<input.count { widened[i] = Int32(truncatingIfNeeded: input[i]) &+ inputOffset }
         var geometry = lockstep_qconv_geometry(
             batches: g.batches, input_height: g.inputHeight, input_width: g.inputWidth, input_depth: g.inputDepth,
@@ -160,10 +161,11 @@ public enum TFLiteQuantizedConvolution {
         m.withUnsafeBufferPointer { mp in
             shifts.withUnsafeBufferPointer { sp in
                 lockstep_requantize_i32(acc.baseAddress, pixels, g.outputDepth, bias?.baseAddress, mp.baseAddress, sp.baseAddress,
-                                        rounding == .double ? 1 : 0, o.outputOffset, o.activationMin, o.activationMax, acc.baseAddress)
+                                        rounding == .double ? 1 : 0, o.outputOffset, o.activationMin, o.activationMax,
+                                        requantized.baseAddress)
             }
         }
-        for i in 0..<output.count { output[i] = T(truncatingIfNeeded: acc[i]) }
+        for i in 0..<output.count { output[i] = T(truncatingIfNeeded: requantized[i]) }
     }
 
     /// CONV_2D with int16 activations and int8 weights (16x8): 64-bit accumulation, 64-bit (or
