@@ -45,9 +45,11 @@ rows = [json.loads(l) for l in open(sys.argv[1])]
 by = {}
 for r in rows:
     by.setdefault(r["label"], {})[r["runtime"]] = r
-print("\n| model | Lockstep P50 (ms) | LiteRT optimised P50 (ms) | LiteRT reference P50 (ms) | vs optimised | vs reference |")
+print("\n| model | Lockstep P50 (ms) | LiteRT optimised P50 (ms) | LiteRT reference P50 (ms) | Lockstep vs optimised | Lockstep vs reference |")
 print("| --- | ---: | ---: | ---: | ---: | ---: |")
 for model, r in sorted(by.items()):
     l, o, ref = r["lockstep"]["p50Ms"], r["litert-optimized"]["p50Ms"], r["litert-reference"]["p50Ms"]
-    print(f"| {model} | {l:.1f} | {o:.1f} | {ref:.0f} | {l / o:.2f}× | {ref / l:.1f}× faster |")
+    ms = lambda v: f"{v:.1f}" if v >= 1 else f"{v:.3f}"
+    versus = lambda r: f"{r:.1f}× faster" if r >= 1 else f"{1 / r:.1f}× slower"
+    print(f"| {model} | {ms(l)} | {ms(o)} | {ms(ref)} | {l / o:.2f}× | {versus(ref / l)} |")
 PY
