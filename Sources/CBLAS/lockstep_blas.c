@@ -17,10 +17,12 @@ static dgemm_fn dgemm;
 static threads_fn set_threads;
 static corename_fn corename;
 static char error_text[512];
+static volatile int load_started;
 
 enum { ROW_MAJOR = 101, NO_TRANS = 111, TRANS = 112 };  /* CBLAS enum values */
 
 static void load(void) {
+    load_started = 1;
 #if defined(__x86_64__) || defined(__i386__)
     if (getenv("OPENBLAS_CORETYPE") == NULL) {
         __builtin_cpu_init();
@@ -59,6 +61,14 @@ int lockstep_dgemm(int trans_a, int trans_b, int m, int n, int k, double alpha, 
 }
 
 void lockstep_blas_set_threads(int threads) {
+    /* Before OpenBLAS is loaded, ask for the thread count through its environment variable too
+       (unless the user set it): OpenBLAS starts its worker pool at load, one thread per core, and
+       an idle worker spins in sched_yield between calls, taking a core from single-threaded runs. */
+    if (!load_started && getenv("OPENBLAS_NUM_THREADS") == NULL) {
+        char text[16];
+        snprintf(text, sizeof text, "%d", threads > 0 ? threads : 1);
+        setenv("OPENBLAS_NUM_THREADS", text, 0);
+    }
     pthread_once(&once, load);
     if (set_threads) set_threads(threads > 0 ? threads : 1);
 }
