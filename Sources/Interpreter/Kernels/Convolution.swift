@@ -209,15 +209,8 @@ public enum Convolution {
                 for gi in 0..<p.groups {
                     let xg = x + (n * p.inputChannels + gi * cg) * inCount
                     let yg = y + (n * p.outputChannels + gi * mg) * outCount
-                    for c in 0..<cg {
-                        for r in 0..<rowsP {
-                            let dst = padded + c * planeP + r * pitch, ih = r - PH
-                            guard ih >= 0 && ih < IH else { dst.update(repeating: 0, count: pitch); continue }
-                            dst.update(repeating: 0, count: first)
-                            (dst + first).update(from: xg + c * inCount + ih * IW + (first - PW), count: last - first)
-                            (dst + last).update(repeating: 0, count: pitch - last)
-                        }
-                    }
+                    padPlanes(xg, plane: inCount, channels: cg, into: padded, planePadded: planeP, rowsPadded: rowsP, pitch: pitch,
+                              padTop: PH, height: IH, width: IW, padLeft: PW, first: first, last: last)
                     weights.groups[gi].multiply(rows, n: span, c: wide, ldc: span, bias: nil)
                     for j in 0..<mg {
                         for oh in 0..<OH {
@@ -291,15 +284,8 @@ public enum Convolution {
             for n in 0..<p.batch {
                 let xg = x + (n * p.inputChannels + gi * cg) * inPlane
                 let yg = y + (n * p.outputChannels + gi * mg) * outCount
-                for c in 0..<cg {
-                    for r in 0..<rowsP {
-                        let dst = padded + c * planeP + r * pitch, ih = r - PH
-                        guard ih >= 0 && ih < IH else { dst.update(repeating: 0, count: pitch); continue }
-                        dst.update(repeating: 0, count: first)
-                        (dst + first).update(from: xg + c * inPlane + ih * IW + (first - PW), count: last - first)
-                        (dst + last).update(repeating: 0, count: pitch - last)
-                    }
-                }
+                padPlanes(xg, plane: inPlane, channels: cg, into: padded, planePadded: planeP, rowsPadded: rowsP, pitch: pitch,
+                          padTop: PH, height: IH, width: IW, padLeft: PW, first: first, last: last)
                 for t in 0..<taps {
                     let offset = (t / KW) * DH * pitch + (t % KW) * DW
                     T.gemm(m: mg, n: span, k: cg, a: wt + t * mg * cg, b: padded + offset, ldb: planeP, beta: t == 0 ? 0 : 1,
@@ -315,6 +301,23 @@ public enum Convolution {
                         }
                     }
                 }
+            }
+        }
+    }
+
+    /// Copies `channels` input planes (`height × width`, `plane` apart) into zero-padded planes of
+    /// `rowsPadded × pitch` (`planePadded` apart): `padTop` zero rows, then each input row placed at
+    /// column `first` (its columns `first − padLeft ..< last − padLeft`), zeros around it.
+    static func padPlanes<T: BLASFloat>(_ x: UnsafePointer<T>, plane: Int, channels: Int, into padded: UnsafeMutablePointer<T>,
+                                        planePadded: Int, rowsPadded: Int, pitch: Int, padTop: Int, height: Int, width: Int,
+                                        padLeft: Int, first: Int, last: Int) {
+        for c in 0..<channels {
+            for r in 0..<rowsPadded {
+                let dst = padded + c * planePadded + r * pitch, ih = r - padTop
+                guard ih >= 0 && ih < height else { dst.update(repeating: 0, count: pitch); continue }
+                dst.update(repeating: 0, count: first)
+                (dst + first).update(from: x + c * plane + ih * width + (first - padLeft), count: last - first)
+                (dst + last).update(repeating: 0, count: pitch - last)
             }
         }
     }
